@@ -1,0 +1,1 @@
+namespace X; public class T { [Xunit.Fact] public void A() { } }
