@@ -1,0 +1,218 @@
+using System.Globalization;
+using CrisisOps.Domain.Access;
+using CrisisOps.Domain.Deadlines;
+using CrisisOps.Domain.Incidents;
+using CrisisOps.Domain.Journal;
+using CrisisOps.Domain.Regions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace CrisisOps.Data;
+
+/// <summary>
+/// The system of record. One model for SQLite and PostgreSQL; the migrations live in
+/// CrisisOps.Data.Sqlite and CrisisOps.Data.Postgres.
+/// </summary>
+public sealed class CrisisOpsDbContext(DbContextOptions<CrisisOpsDbContext> options) : DbContext(options)
+{
+    public DbSet<Region> Regions => Set<Region>();
+
+    public DbSet<Site> Sites => Set<Site>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<RoleGrant> RoleGrants => Set<RoleGrant>();
+
+    public DbSet<AccessToken> AccessTokens => Set<AccessToken>();
+
+    public DbSet<CrisisEvent> Events => Set<CrisisEvent>();
+
+    public DbSet<Incident> Incidents => Set<Incident>();
+
+    public DbSet<IncidentReport> IncidentReports => Set<IncidentReport>();
+
+    public DbSet<Deadline> Deadlines => Set<Deadline>();
+
+    public DbSet<JournalEntry> Journal => Set<JournalEntry>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    /// <summary>Appends a journal entry to this unit of work: it commits with the change it records.</summary>
+    public JournalEntry Append(JournalRecord record)
+    {
+        var entry = new JournalEntry(record);
+        Journal.Add(entry);
+        return entry;
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        if (Database.IsSqlite())
+        {
+            // SQLite has no timestamp type and EF cannot compare DateTimeOffset there. A fixed-width
+            // UTC ISO-8601 text sorts and compares correctly and stays readable in the file.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcIsoTextConverter>();
+        }
+        else
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+        }
+
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(40);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<Region>(b =>
+        {
+            b.ToTable("regions");
+            b.HasKey(r => r.Code);
+            b.Property(r => r.Code).HasMaxLength(64);
+            b.Property(r => r.ParentCode).HasMaxLength(64);
+            b.Property(r => r.NameZh).HasMaxLength(200);
+            b.Property(r => r.NameEn).HasMaxLength(200);
+            b.Property(r => r.Path).HasMaxLength(1024);
+            b.HasIndex(r => r.Path);
+            b.HasIndex(r => r.ParentCode);
+        });
+
+        modelBuilder.Entity<Site>(b =>
+        {
+            b.ToTable("sites");
+            b.HasKey(s => s.Code);
+            b.Property(s => s.Code).HasMaxLength(64);
+            b.Property(s => s.RegionCode).HasMaxLength(64);
+            b.Property(s => s.RegionPath).HasMaxLength(1024);
+            b.ComplexProperty(s => s.Location, l =>
+            {
+                l.Property(p => p.Latitude).HasColumnName("latitude");
+                l.Property(p => p.Longitude).HasColumnName("longitude");
+            });
+            b.HasIndex(s => s.RegionPath);
+        });
+
+        modelBuilder.Entity<User>(b =>
+        {
+            b.ToTable("users");
+            b.HasKey(u => u.Id);
+            b.Property(u => u.UserName).HasMaxLength(64);
+            b.HasIndex(u => u.UserName).IsUnique();
+            b.Property(u => u.DisplayName).HasMaxLength(200);
+            b.HasMany(u => u.Grants).WithOne().HasForeignKey(g => g.UserId);
+        });
+
+        modelBuilder.Entity<RoleGrant>(b =>
+        {
+            b.ToTable("role_grants");
+            b.HasKey(g => g.Id);
+            b.Property(g => g.RegionCode).HasMaxLength(64);
+            b.Property(g => g.RegionPath).HasMaxLength(1024);
+            b.Property(g => g.Department).HasMaxLength(100);
+        });
+
+        modelBuilder.Entity<AccessToken>(b =>
+        {
+            b.ToTable("access_tokens");
+            b.HasKey(t => t.Id);
+            b.Property(t => t.Name).HasMaxLength(100);
+            b.Property(t => t.SecretHash).HasMaxLength(64);
+            b.HasIndex(t => t.SecretHash).IsUnique();
+            b.HasIndex(t => t.UserId);
+        });
+
+        modelBuilder.Entity<CrisisEvent>(b =>
+        {
+            b.ToTable("events");
+            b.HasKey(e => e.Id);
+            b.Property(e => e.Name).HasMaxLength(200);
+            b.Property(e => e.RegionCode).HasMaxLength(64);
+            b.Property(e => e.RegionPath).HasMaxLength(1024);
+            b.HasIndex(e => e.RegionPath);
+        });
+
+        modelBuilder.Entity<Incident>(b =>
+        {
+            b.ToTable("incidents");
+            b.HasKey(i => i.Id);
+            b.Property(i => i.Number).HasMaxLength(32);
+            b.HasIndex(i => i.Number).IsUnique();
+            b.Property(i => i.Title).HasMaxLength(200);
+            b.Property(i => i.Description).HasMaxLength(20_000);
+            b.Property(i => i.RegionCode).HasMaxLength(64);
+            b.Property(i => i.RegionPath).HasMaxLength(1024);
+            b.Property(i => i.ReportedBy).HasMaxLength(64);
+            b.ComplexProperty(i => i.Location, l =>
+            {
+                l.Property(p => p.Latitude).HasColumnName("latitude");
+                l.Property(p => p.Longitude).HasColumnName("longitude");
+            });
+            b.HasMany(i => i.Reports).WithOne().HasForeignKey(r => r.IncidentId);
+            b.HasIndex(i => i.RegionPath);
+            b.HasIndex(i => i.ReportedAt);
+        });
+
+        modelBuilder.Entity<IncidentReport>(b =>
+        {
+            b.ToTable("incident_reports");
+            b.HasKey(r => r.Id);
+            b.Property(r => r.Text).HasMaxLength(20_000);
+            b.Property(r => r.FiledBy).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<Deadline>(b =>
+        {
+            b.ToTable("deadlines");
+            b.HasKey(d => d.Id);
+            b.Property(d => d.SubjectType).HasMaxLength(40);
+            b.Property(d => d.OriginRegionCode).HasMaxLength(64);
+            b.Property(d => d.RegionCode).HasMaxLength(64);
+            b.Property(d => d.RegionPath).HasMaxLength(1024);
+            b.Property(d => d.Version).IsConcurrencyToken();
+            b.HasIndex(d => new { d.Status, d.NextCheckAt });
+            b.HasIndex(d => d.RegionPath);
+            b.HasIndex(d => d.IncidentId);
+            b.Ignore(d => d.TimeTaken);
+            b.Ignore(d => d.WasMetLate);
+        });
+
+        modelBuilder.Entity<JournalEntry>(b =>
+        {
+            b.ToTable("journal");
+            b.HasKey(j => j.Id);
+            b.Property(j => j.Id).ValueGeneratedOnAdd();
+            b.Property(j => j.Actor).HasMaxLength(64);
+            b.Property(j => j.Type).HasMaxLength(64);
+            b.Property(j => j.RegionCode).HasMaxLength(64);
+            b.Property(j => j.RegionPath).HasMaxLength(1024);
+            b.HasIndex(j => j.RegionPath);
+            b.HasIndex(j => j.IncidentId);
+            b.HasIndex(j => j.Type);
+            b.HasIndex(j => j.Time);
+        });
+
+        modelBuilder.Entity<IdempotencyRecord>(b =>
+        {
+            b.ToTable("idempotency_records");
+            b.HasKey(r => new { r.Caller, r.Key });
+            b.Property(r => r.Key).HasMaxLength(200);
+            b.Property(r => r.Caller).HasMaxLength(64);
+            b.Property(r => r.Endpoint).HasMaxLength(300);
+            b.Property(r => r.RequestHash).HasMaxLength(64);
+            b.Property(r => r.ContentType).HasMaxLength(200);
+            b.Property(r => r.Location).HasMaxLength(500);
+        });
+    }
+
+    private sealed class UtcIsoTextConverter() : ValueConverter<DateTimeOffset, string>(
+        v => v.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        v => new DateTimeOffset(DateTime.ParseExact(v, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero));
+
+    // PostgreSQL's timestamptz takes only UTC offsets from Npgsql.
+    private sealed class UtcConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(
+        v => v.ToUniversalTime(),
+        v => v.ToUniversalTime());
+}

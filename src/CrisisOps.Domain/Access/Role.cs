@@ -1,0 +1,92 @@
+namespace CrisisOps.Domain.Access;
+
+/// <summary>What a person does in CrisisOps. A role is always held at a region and covers its subtree.</summary>
+public enum Role
+{
+    Admin = 1,
+    Commander = 2,
+    DutyOfficer = 3,
+    Analyst = 4,
+    DepartmentLiaison = 5,
+    TeamLeader = 6,
+    CommunityOfficer = 7,
+    PartnerMember = 8,
+    Reviewer = 9,
+}
+
+/// <summary>Things a role may do. The API's policies and every region check ask for one of these.</summary>
+public enum Permission
+{
+    ManageUsers = 1,
+    ImportRegions,
+    ReadRegions,
+    ManageEvents,
+    ReportIncident,
+    ReadIncidents,
+    ChangeIncidentStatus,
+    FileIncidentReport,
+    ReadDeadlines,
+    ReadJournal,
+    ReadMetrics,
+}
+
+/// <summary>
+/// The one table that says which role may do what. Region scope is applied on top: a permission
+/// held at a region applies to that region and everything below it.
+/// </summary>
+public static class RolePermissions
+{
+    private static readonly Permission[] Reading =
+        [Permission.ReadRegions, Permission.ReadIncidents, Permission.ReadDeadlines, Permission.ReadJournal];
+
+    private static readonly Dictionary<Role, HashSet<Permission>> Table = new()
+    {
+        [Role.Admin] = [.. Enum.GetValues<Permission>()],
+        [Role.Commander] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
+            Permission.ChangeIncidentStatus, Permission.FileIncidentReport],
+        [Role.DutyOfficer] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
+            Permission.ChangeIncidentStatus, Permission.FileIncidentReport],
+        [Role.Analyst] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
+        [Role.DepartmentLiaison] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
+        [Role.TeamLeader] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
+        [Role.CommunityOfficer] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
+        [Role.PartnerMember] = [Permission.ReadRegions, Permission.ReportIncident],
+        [Role.Reviewer] = [.. Reading],
+    };
+
+    public static bool Grants(this Role role, Permission permission) =>
+        Table.TryGetValue(role, out var set) && set.Contains(permission);
+}
+
+public static class Roles
+{
+    /// <summary>Kebab-case name used by the API and CLI, e.g. <c>duty-officer</c>.</summary>
+    public static string Name(this Role role) => role switch
+    {
+        Role.Admin => "admin",
+        Role.Commander => "commander",
+        Role.DutyOfficer => "duty-officer",
+        Role.Analyst => "analyst",
+        Role.DepartmentLiaison => "department-liaison",
+        Role.TeamLeader => "team-leader",
+        Role.CommunityOfficer => "community-officer",
+        Role.PartnerMember => "partner-member",
+        Role.Reviewer => "reviewer",
+        _ => throw new ArgumentOutOfRangeException(nameof(role)),
+    };
+
+    public static bool TryParse(string? name, out Role role)
+    {
+        foreach (var candidate in Enum.GetValues<Role>())
+        {
+            if (string.Equals(candidate.Name(), name, StringComparison.Ordinal))
+            {
+                role = candidate;
+                return true;
+            }
+        }
+
+        role = default;
+        return false;
+    }
+}

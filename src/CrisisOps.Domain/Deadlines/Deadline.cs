@@ -1,0 +1,202 @@
+using CrisisOps.Domain.Access;
+using Paths = CrisisOps.Domain.Regions.RegionPath;
+
+namespace CrisisOps.Domain.Deadlines;
+
+/// <summary>The time rules of the mission. Each kind has one <see cref="DeadlinePolicy"/>.</summary>
+public enum DeadlineKind
+{
+    /// <summary>首报负责制: the region where it happened files the first report within 1 hour.</summary>
+    FirstReport = 1,
+}
+
+public enum DeadlineStatus
+{
+    Open = 1,
+    Met,
+    Cancelled,
+}
+
+/// <summary>
+/// How long a duty may take, who owes it, and how often a missed one climbs the region tree.
+/// </summary>
+public sealed record DeadlinePolicy(DeadlineKind Kind, TimeSpan Within, TimeSpan EscalateEvery, Role OwnerRole);
+
+public static class DeadlinePolicies
+{
+    /// <summary>First report (初报) within 1 hour, owed by the duty officers of the incident's region; a miss climbs one level every hour.</summary>
+    public static DeadlinePolicy FirstReport { get; } =
+        new(DeadlineKind.FirstReport, TimeSpan.FromHours(1), TimeSpan.FromHours(1), Role.DutyOfficer);
+
+    public static DeadlinePolicy For(DeadlineKind kind) => kind switch
+    {
+        DeadlineKind.FirstReport => FirstReport,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No policy for this deadline kind."),
+    };
+}
+
+/// <summary>What firing a due deadline did.</summary>
+/// <param name="FirstMiss">True the first time the deadline passes unmet.</param>
+/// <param name="EscalatedFrom">Owner region before, when it escalated.</param>
+/// <param name="EscalatedTo">Owner region after, when it escalated; null when the chain is exhausted.</param>
+public sealed record DeadlineFiring(bool FirstMiss, string? EscalatedFrom, string? EscalatedTo);
+
+/// <summary>
+/// A durable timer: a duty on a subject, due at a time, owed by a role at a region, with an
+/// escalation chain (the region's ancestors, nearest first). The background runner fires due
+/// deadlines; <see cref="Version"/> is the concurrency token that lets exactly one replica claim
+/// each firing.
+/// </summary>
+public sealed class Deadline
+{
+    private Deadline() { }
+
+    private Deadline(Guid id, DeadlinePolicy policy, DeadlineSubject subject, string ownerPath, DateTimeOffset now)
+    {
+        var codes = Paths.Codes(ownerPath);
+        if (codes.Count == 0)
+        {
+            throw new DomainException("invalid-region", "A deadline is owed by a region.");
+        }
+
+        Id = id;
+        Kind = policy.Kind;
+        SubjectType = subject.Type;
+        SubjectId = subject.Id;
+        IncidentId = subject.IncidentId;
+        IsExercise = subject.IsExercise;
+        OwnerRole = policy.OwnerRole;
+        OriginRegionCode = codes[^1];
+        RegionCode = codes[^1];
+        RegionPath = ownerPath;
+
+        // Ancestors nearest first: the parent's duty officers, then the grandparent's, …
+        EscalationChain = [.. Enumerable.Range(1, codes.Count - 1)
+            .Select(n => Paths.Of(codes.Take(codes.Count - n)))];
+        CreatedAt = now;
+        DueAt = now + policy.Within;
+        NextCheckAt = DueAt;
+        Status = DeadlineStatus.Open;
+    }
+
+    public Guid Id { get; private set; }
+
+    public DeadlineKind Kind { get; private set; }
+
+    /// <summary>What the duty is about, e.g. <c>incident</c>.</summary>
+    public string SubjectType { get; private set; } = "";
+
+    public Guid SubjectId { get; private set; }
+
+    public Guid? IncidentId { get; private set; }
+
+    public bool IsExercise { get; private set; }
+
+    public Role OwnerRole { get; private set; }
+
+    public string OriginRegionCode { get; private set; } = "";
+
+    /// <summary>Region that owes the duty now; it moves up the chain on escalation.</summary>
+    public string RegionCode { get; private set; } = "";
+
+    public string RegionPath { get; private set; } = "";
+
+    /// <summary>Paths of the regions a miss escalates to, nearest first.</summary>
+    public List<string> EscalationChain { get; private set; } = [];
+
+    /// <summary>0 while the origin owns it; n after n escalations.</summary>
+    public int EscalationLevel { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset DueAt { get; private set; }
+
+    /// <summary>When the runner must look at it next; null when there is nothing left to fire.</summary>
+    public DateTimeOffset? NextCheckAt { get; private set; }
+
+    public DeadlineStatus Status { get; private set; }
+
+    public DateTimeOffset? MissedAt { get; private set; }
+
+    public DateTimeOffset? CompletedAt { get; private set; }
+
+    /// <summary>Concurrency token: a firing or completion saves only if nobody changed the row since it was read.</summary>
+    public int Version { get; private set; }
+
+    public bool IsOverdue(DateTimeOffset now) => Status == DeadlineStatus.Open && now > DueAt;
+
+    /// <summary>Time from start to completion, once met.</summary>
+    public TimeSpan? TimeTaken => CompletedAt - CreatedAt;
+
+    public bool WasMetLate => Status == DeadlineStatus.Met && CompletedAt > DueAt;
+
+    /// <summary>Starts a deadline owed by the region at <paramref name="ownerPath"/>.</summary>
+    public static Deadline Start(Guid id, DeadlinePolicy policy, DeadlineSubject subject, string ownerPath, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(subject);
+        return new Deadline(id, policy, subject, ownerPath, now);
+    }
+
+    /// <summary>
+    /// Handles a due check: the first time, records the miss; then hands the duty to the next
+    /// region up the chain and schedules the next check one escalation interval later.
+    /// </summary>
+    /// <exception cref="DomainException"><c>deadline-not-due</c> when not open or not yet due.</exception>
+    public DeadlineFiring Fire(DateTimeOffset now)
+    {
+        if (Status != DeadlineStatus.Open || NextCheckAt is null || now < NextCheckAt)
+        {
+            throw new DomainException("deadline-not-due", "Only an open deadline whose check time has come can fire.");
+        }
+
+        var firstMiss = MissedAt is null;
+        MissedAt ??= now;
+        Version++;
+        if (EscalationLevel >= EscalationChain.Count)
+        {
+            NextCheckAt = null;
+            return new DeadlineFiring(firstMiss, null, null);
+        }
+
+        var from = RegionCode;
+        RegionPath = EscalationChain[EscalationLevel];
+        RegionCode = Paths.Codes(RegionPath)[^1];
+        EscalationLevel++;
+        NextCheckAt = now + DeadlinePolicies.For(Kind).EscalateEvery;
+        return new DeadlineFiring(firstMiss, from, RegionCode);
+    }
+
+    /// <summary>The duty is done. Late or not, the time taken is kept.</summary>
+    /// <exception cref="DomainException"><c>deadline-closed</c> when not open.</exception>
+    public void Meet(DateTimeOffset now)
+    {
+        EnsureOpen();
+        Status = DeadlineStatus.Met;
+        CompletedAt = now;
+        NextCheckAt = null;
+        Version++;
+    }
+
+    /// <summary>The duty fell away (e.g. the incident was closed as a false report).</summary>
+    /// <exception cref="DomainException"><c>deadline-closed</c> when not open.</exception>
+    public void Cancel(DateTimeOffset now)
+    {
+        EnsureOpen();
+        Status = DeadlineStatus.Cancelled;
+        CompletedAt = now;
+        NextCheckAt = null;
+        Version++;
+    }
+
+    private void EnsureOpen()
+    {
+        if (Status != DeadlineStatus.Open)
+        {
+            throw new DomainException("deadline-closed", $"The deadline is already {Status.ToString().ToLowerInvariant()}.");
+        }
+    }
+}
+
+/// <summary>The thing a deadline is about.</summary>
+public sealed record DeadlineSubject(string Type, Guid Id, Guid? IncidentId, bool IsExercise);

@@ -1,0 +1,84 @@
+using System.Text.Json;
+
+namespace CrisisOps.Domain.Journal;
+
+/// <summary>
+/// One state change, appended in the same transaction as the change and never updated or
+/// deleted. The live feed, audit trail, review metrics and drill scoring all read these.
+/// </summary>
+public sealed class JournalEntry
+{
+    private static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web);
+
+    private JournalEntry() { }
+
+    public JournalEntry(JournalRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Time = record.Time;
+        Actor = record.Actor;
+        RegionCode = record.RegionCode;
+        RegionPath = record.RegionPath;
+        IncidentId = record.IncidentId;
+        Type = record.Type;
+        Payload = JsonSerializer.Serialize(record.Payload ?? new { }, PayloadOptions);
+        IsExercise = record.IsExercise;
+    }
+
+    /// <summary>Position in the journal; increases with every append. The live feed's event id.</summary>
+    public long Id { get; private set; }
+
+    public DateTimeOffset Time { get; private set; }
+
+    /// <summary>User name, <c>system</c> for timers, <c>public</c> for anonymous reports.</summary>
+    public string Actor { get; private set; } = "";
+
+    /// <summary>Jurisdiction the change belongs to; null for system-wide changes (visible to admins at the root).</summary>
+    public string? RegionCode { get; private set; }
+
+    public string? RegionPath { get; private set; }
+
+    public Guid? IncidentId { get; private set; }
+
+    /// <summary>Dotted kind, see <see cref="JournalTypes"/>.</summary>
+    public string Type { get; private set; } = "";
+
+    /// <summary>JSON object with the facts of the change.</summary>
+    public string Payload { get; private set; } = "{}";
+
+    public bool IsExercise { get; private set; }
+}
+
+/// <summary>What to append. <paramref name="Payload"/> is serialised as JSON (web defaults, camelCase).</summary>
+public sealed record JournalRecord(
+    DateTimeOffset Time,
+    string Actor,
+    string Type,
+    string? RegionCode,
+    string? RegionPath,
+    Guid? IncidentId,
+    object? Payload,
+    bool IsExercise = false);
+
+/// <summary>Journal entry types. Stable: scripts, review metrics and drills read them.</summary>
+public static class JournalTypes
+{
+    public const string RegionsImported = "regions.imported";
+    public const string UserCreated = "user.created";
+    public const string RoleGranted = "user.role-granted";
+    public const string RoleRevoked = "user.role-revoked";
+    public const string TokenCreated = "user.token-created";
+    public const string TokenRevoked = "user.token-revoked";
+    public const string EventCreated = "event.created";
+    public const string EventClosed = "event.closed";
+    public const string IncidentReported = "incident.reported";
+    public const string IncidentStatusChanged = "incident.status-changed";
+    public const string IncidentReportFiled = "incident.report-filed";
+    public const string IncidentFlagged = "incident.flagged";
+    public const string DeadlineCreated = "deadline.created";
+    public const string DeadlineMet = "deadline.met";
+    public const string DeadlineMissed = "deadline.missed";
+    public const string DeadlineEscalated = "deadline.escalated";
+    public const string DeadlineCancelled = "deadline.cancelled";
+    public const string PersonalDataRead = "personal-data.read";
+}
