@@ -172,7 +172,8 @@ public sealed class CrisisOpsDbContext(DbContextOptions<CrisisOpsDbContext> opti
             b.Property(d => d.RegionPath).HasMaxLength(1024);
             b.Property(d => d.Version).IsConcurrencyToken();
             b.HasIndex(d => new { d.Status, d.NextCheckAt });
-            b.HasIndex(d => d.RegionPath);
+            b.Property(d => d.OriginRegionPath).HasMaxLength(1024);
+            b.HasIndex(d => d.OriginRegionPath);
             b.HasIndex(d => d.IncidentId);
             b.Ignore(d => d.TimeTaken);
             b.Ignore(d => d.WasMetLate);

@@ -67,6 +67,7 @@ public sealed class Deadline
         IsExercise = subject.IsExercise;
         OwnerRole = policy.OwnerRole;
         OriginRegionCode = codes[^1];
+        OriginRegionPath = ownerPath;
         RegionCode = codes[^1];
         RegionPath = ownerPath;
 
@@ -95,6 +96,9 @@ public sealed class Deadline
     public Role OwnerRole { get; private set; }
 
     public string OriginRegionCode { get; private set; } = "";
+
+    /// <summary>Path of the region where the duty arose. Staff there and above it see the deadline.</summary>
+    public string OriginRegionPath { get; private set; } = "";
 
     /// <summary>Region that owes the duty now; it moves up the chain on escalation.</summary>
     public string RegionCode { get; private set; } = "";

@@ -1,0 +1,154 @@
+using CrisisOps.Data;
+using CrisisOps.Domain.Access;
+using CrisisOps.Domain.Deadlines;
+using CrisisOps.Domain.Journal;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrisisOps.Server.Features.Deadlines;
+
+/// <summary>
+/// Fires due deadlines. Each firing is claimed through the deadline's concurrency token: the
+/// save succeeds for exactly one replica, and the journal entries and escalation commit with it
+/// or not at all.
+/// </summary>
+public sealed partial class DeadlineRunner(IDbContextFactory<CrisisOpsDbContext> factory, TimeProvider clock,
+    CrisisOpsMetrics metrics, ILogger<DeadlineRunner> logger)
+{
+    private const int Batch = 100;
+
+    /// <summary>Fires everything due now; returns how many firings this replica made.</summary>
+    public async Task<int> FireDueAsync(CancellationToken ct)
+    {
+        var fired = 0;
+        while (true)
+        {
+            var now = clock.GetUtcNow();
+            List<Guid> due;
+            await using (var db = await factory.CreateDbContextAsync(ct))
+            {
+                due = await db.Deadlines.AsNoTracking()
+                    .Where(d => d.Status == DeadlineStatus.Open && d.NextCheckAt != null && d.NextCheckAt <= now)
+                    .OrderBy(d => d.NextCheckAt).Select(d => d.Id).Take(Batch).ToListAsync(ct);
+            }
+
+            var firedThisRound = 0;
+            foreach (var id in due)
+            {
+                if (await TryFireAsync(id, now, ct))
+                {
+                    firedThisRound++;
+                }
+            }
+
+            fired += firedThisRound;
+            if (due.Count < Batch || firedThisRound == 0)
+            {
+                return fired;
+            }
+        }
+    }
+
+    private async Task<bool> TryFireAsync(Guid id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var deadline = await db.Deadlines.SingleOrDefaultAsync(d => d.Id == id, ct);
+        if (deadline is null || deadline.Status != DeadlineStatus.Open || deadline.NextCheckAt is null || deadline.NextCheckAt > now)
+        {
+            return false;
+        }
+
+        var firing = deadline.Fire(now);
+        if (firing.FirstMiss)
+        {
+            db.Append(new JournalRecord(now, "system", JournalTypes.DeadlineMissed, deadline.OriginRegionCode, deadline.OriginRegionPath,
+                deadline.IncidentId, new
+                {
+                    deadlineId = deadline.Id,
+                    kind = deadline.Kind,
+                    deadline.DueAt,
+                    owner = deadline.OwnerRole.Name(),
+                    region = deadline.OriginRegionCode,
+                },
+                deadline.IsExercise));
+            await FlagSubjectAsync(db, deadline, now, ct);
+        }
+
+        if (firing.EscalatedTo is not null)
+        {
+            db.Append(new JournalRecord(now, "system", JournalTypes.DeadlineEscalated, deadline.RegionCode, deadline.OriginRegionPath,
+                deadline.IncidentId, new
+                {
+                    deadlineId = deadline.Id,
+                    kind = deadline.Kind,
+                    from = firing.EscalatedFrom,
+                    to = firing.EscalatedTo,
+                    owner = deadline.OwnerRole.Name(),
+                    level = deadline.EscalationLevel,
+                    nextCheckAt = deadline.NextCheckAt,
+                },
+                deadline.IsExercise));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another replica fired it (or someone met it) first: theirs stands, ours is dropped whole.
+            LogLostClaim(logger, id);
+            return false;
+        }
+
+        metrics.DeadlineFired(deadline, firing);
+        return true;
+    }
+
+    private static async Task FlagSubjectAsync(CrisisOpsDbContext db, Deadline deadline, DateTimeOffset now, CancellationToken ct)
+    {
+        if (deadline.Kind != DeadlineKind.FirstReport || deadline.IncidentId is not { } incidentId)
+        {
+            return;
+        }
+
+        var incident = await db.Incidents.SingleOrDefaultAsync(i => i.Id == incidentId, ct);
+        if (incident is null)
+        {
+            return;
+        }
+
+        incident.FlagFirstReportOverdue(now);
+        db.Append(new JournalRecord(now, "system", JournalTypes.IncidentFlagged, incident.RegionCode, incident.RegionPath, incident.Id,
+            new { flag = "first-report-overdue", deadlineId = deadline.Id }, incident.IsExercise));
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Deadline {Id} was claimed by another replica")]
+    private static partial void LogLostClaim(ILogger logger, Guid id);
+}
+
+/// <summary>Runs <see cref="DeadlineRunner"/> on a timer from the injected clock, so fake time drives it in tests.</summary>
+public sealed partial class DeadlineWorker(DeadlineRunner runner, TimeProvider clock, IConfiguration configuration,
+    ILogger<DeadlineWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = configuration.GetValue("Deadlines:PollInterval", TimeSpan.FromSeconds(5));
+        using var timer = new PeriodicTimer(interval, clock);
+        do
+        {
+            try
+            {
+                await runner.FireDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A failed round is retried on the next tick; deadlines are durable, nothing is lost.
+                LogRoundFailed(logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Deadline round failed; retrying on the next tick")]
+    private static partial void LogRoundFailed(ILogger logger, Exception ex);
+}

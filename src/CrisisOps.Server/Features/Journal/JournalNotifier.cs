@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace CrisisOps.Server.Features.Journal;
+
+/// <summary>
+/// Tells live readers (the SSE feed, later the console) that the journal grew. Subscribers get an
+/// <see cref="IDisposable"/> and read the new rows from the database themselves, so a wake-up
+/// carries no data and a missed one costs nothing but a moment.
+/// </summary>
+public sealed class JournalNotifier
+{
+    private readonly Lock _lock = new();
+    private readonly List<Action> _subscribers = [];
+
+    public IDisposable Subscribe(Action onAppended)
+    {
+        lock (_lock)
+        {
+            _subscribers.Add(onAppended);
+        }
+
+        return new Subscription(this, onAppended);
+    }
+
+    public void Notify()
+    {
+        Action[] subscribers;
+        lock (_lock)
+        {
+            subscribers = [.. _subscribers];
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber();
+        }
+    }
+
+    private void Unsubscribe(Action onAppended)
+    {
+        lock (_lock)
+        {
+            _subscribers.Remove(onAppended);
+        }
+    }
+
+    private sealed class Subscription(JournalNotifier owner, Action callback) : IDisposable
+    {
+        public void Dispose() => owner.Unsubscribe(callback);
+    }
+}
+
+/// <summary>
+/// Wakes live readers after every committed save. Readers query for rows past their position,
+/// so a wake-up without new journal rows costs one cheap query and nothing else.
+/// </summary>
+public sealed class JournalSaveInterceptor(JournalNotifier notifier) : SaveChangesInterceptor
+{
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        NotifyUnlessInTransaction(eventData.Context);
+        return base.SavedChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        NotifyUnlessInTransaction(eventData.Context);
+        return base.SavedChanges(eventData, result);
+    }
+
+    private void NotifyUnlessInTransaction(DbContext? context)
+    {
+        // Inside an explicit transaction the rows are not visible yet; whoever commits notifies.
+        if (context?.Database.CurrentTransaction is null)
+        {
+            notifier.Notify();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using CrisisOps.Data;
+using CrisisOps.Domain.Access;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrisisOps.Server.Platform.Auth;
+
+/// <summary>
+/// The caller's grants, read from the database once per request, so a revoked role stops
+/// working at once for cookies and tokens alike.
+/// </summary>
+public sealed class CallerAccessor(IHttpContextAccessor http, CrisisOpsDbContext db)
+{
+    private CallerAccess? _access;
+
+    public async Task<CallerAccess> GetAsync(CancellationToken cancellationToken = default)
+    {
+        if (_access is not null)
+        {
+            return _access;
+        }
+
+        var user = http.HttpContext?.User;
+        if (user?.Identity?.IsAuthenticated != true
+            || !Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+        {
+            return _access = CallerAccess.Anonymous;
+        }
+
+        var grants = await db.RoleGrants.AsNoTracking()
+            .Where(g => g.UserId == userId)
+            .Select(g => new Grant(g.Role, g.RegionCode, g.RegionPath, g.Department))
+            .ToListAsync(cancellationToken);
+        return _access = new CallerAccess(userId, user.FindFirstValue(ClaimTypes.Name) ?? "?", grants);
+    }
+
+    /// <summary>Throws 403 unless the caller holds <paramref name="permission"/> over the region at <paramref name="regionPath"/>.</summary>
+    /// <exception cref="ProblemException">403 outside-jurisdiction.</exception>
+    public async Task<CallerAccess> RequireAsync(Permission permission, string regionPath, CancellationToken cancellationToken = default)
+    {
+        var access = await GetAsync(cancellationToken);
+        if (!access.Can(permission, regionPath))
+        {
+            throw ProblemException.Forbidden(
+                $"Your roles do not allow '{permission}' in region '{Domain.Regions.RegionPath.Codes(regionPath).LastOrDefault() ?? "/"}'.");
+        }
+
+        return access;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CrisisOps.Domain.Access;
+using CrisisOps.Domain.Incidents;
+using CrisisOps.Server.Demo;
+using CrisisOps.Server.Features.Access;
+using CrisisOps.Server.Features.Deadlines;
+using CrisisOps.Server.Features.Incidents;
+using CrisisOps.Server.Features.Journal;
+using CrisisOps.Server.Features.Regions;
+using CrisisOps.Server.Platform.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
+
+namespace CrisisOps.Server.Platform;
+
+/// <summary>Composition of the server: services, then the request pipeline, then the endpoints.</summary>
+public static class ServerSetup
+{
+    public static WebApplicationBuilder AddCrisisOpsServer(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        if (configuration.GetValue("Logging:Json", false))
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        }
+
+        // The system clock is named here and nowhere else; tests replace it with FakeTimeProvider.
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddCrisisOpsStorage(configuration);
+        services.AddHttpContextAccessor();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = StableProblemTypes);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.AddOpenApi();
+        services.AddCrisisOpsRateLimits(configuration);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        services.AddAuthentication(AuthSchemes.Smart)
+            .AddPolicyScheme(AuthSchemes.Smart, "Cookie or bearer token", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? AuthSchemes.Bearer
+                    : AuthSchemes.Cookie)
+            .AddCookie(AuthSchemes.Cookie, o =>
+            {
+                o.Cookie.Name = "crisisops";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+
+                // An API answers 401/403; it does not redirect to a login page.
+                o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            })
+            .AddScheme<AuthenticationSchemeOptions, AccessTokenHandler>(AuthSchemes.Bearer, null);
+        services.AddAuthorizationBuilder()
+            .AddPermissionPolicies()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddScoped<CallerAccessor>();
+        services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, PermissionHandler>();
+        services.AddSingleton<PasswordHasher<User>>();
+
+        services.AddSingleton<RegionDirectory>();
+        services.AddScoped<RegionImporter>();
+        services.AddScoped<IncidentService>();
+        services.AddSingleton<JournalNotifier>();
+        services.AddSingleton<DeadlineRunner>();
+        services.AddSingleton<CrisisOpsMetrics>();
+        if (configuration.GetValue("Deadlines:RunInBackground", true))
+        {
+            services.AddHostedService<DeadlineWorker>();
+        }
+
+        var otel = services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter(CrisisOpsMetrics.MeterName)
+            .AddAspNetCoreInstrumentation());
+        if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        // Severity is written as the law writes it: I, II, III, IV.
+        options.Converters.Add(new JsonStringEnumConverter<IncidentSeverity>(allowIntegerValues: false));
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+    }
+
+    public static async Task<WebApplication> UseCrisisOpsServerAsync(this WebApplication app, bool demo)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await app.InitializeDatabaseAsync();
+        await app.EnsureAdminAsync();
+        if (demo)
+        {
+            await DemoSeed.SeedAsync(app);
+        }
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapGet("/", () => TypedResults.Redirect("/scalar")).AllowAnonymous().ExcludeFromDescription();
+
+        app.MapAccessEndpoints();
+        app.MapRegionEndpoints();
+        app.MapIncidentEndpoints();
+        app.MapDeadlineEndpoints();
+        app.MapJournalEndpoints();
+        return app;
+    }
+
+    /// <summary>Status-only answers (401, 403, 404, 405, 429) get our stable problem types too.</summary>
+    private static void StableProblemTypes(ProblemDetailsContext context)
+    {
+        var details = context.ProblemDetails;
+        if (details.Type is null || !details.Type.StartsWith(ProblemTypes.Prefix, StringComparison.Ordinal))
+        {
+            details.Type = ProblemTypes.Uri(details.Status switch
+            {
+                StatusCodes.Status400BadRequest => "malformed-request",
+                StatusCodes.Status401Unauthorized => "unauthenticated",
+                StatusCodes.Status403Forbidden => "forbidden",
+                StatusCodes.Status404NotFound => "not-found",
+                StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
+                StatusCodes.Status413PayloadTooLarge => "body-too-large",
+                StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
+                StatusCodes.Status429TooManyRequests => "too-many-requests",
+                _ => "internal-error",
+            });
+            if (details.Status == StatusCodes.Status401Unauthorized)
+            {
+                details.Detail ??= "Sign in (cookie) or send 'Authorization: Bearer <token>'.";
+            }
+        }
+
+        details.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+    }
+}
+
+internal sealed class DatabaseHealthCheck(Data.CrisisOpsDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The database is not reachable.");
+}
