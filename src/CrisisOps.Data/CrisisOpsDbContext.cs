@@ -4,6 +4,7 @@ using CrisisOps.Domain.Deadlines;
 using CrisisOps.Domain.Incidents;
 using CrisisOps.Domain.Journal;
 using CrisisOps.Domain.Regions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -13,8 +14,11 @@ namespace CrisisOps.Data;
 /// The system of record. One model for SQLite and PostgreSQL; the migrations live in
 /// CrisisOps.Data.Sqlite and CrisisOps.Data.Postgres.
 /// </summary>
-public sealed class CrisisOpsDbContext(DbContextOptions<CrisisOpsDbContext> options) : DbContext(options)
+public sealed class CrisisOpsDbContext(DbContextOptions<CrisisOpsDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>Cookie and antiforgery keys, shared by every replica through the database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Region> Regions => Set<Region>();
 
     public DbSet<Site> Sites => Set<Site>();
@@ -65,6 +69,8 @@ public sealed class CrisisOpsDbContext(DbContextOptions<CrisisOpsDbContext> opti
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
 
         modelBuilder.Entity<Region>(b =>
         {

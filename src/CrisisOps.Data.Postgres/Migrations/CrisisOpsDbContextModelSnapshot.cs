@@ -222,6 +222,11 @@ namespace CrisisOps.Data.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("OriginRegionPath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
                     b.Property<string>("OwnerRole")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -258,7 +263,7 @@ namespace CrisisOps.Data.Postgres.Migrations
 
                     b.HasIndex("IncidentId");
 
-                    b.HasIndex("RegionPath");
+                    b.HasIndex("OriginRegionPath");
 
                     b.HasIndex("Status", "NextCheckAt");
 
@@ -605,6 +610,25 @@ namespace CrisisOps.Data.Postgres.Migrations
                     b.HasIndex("RegionPath");
 
                     b.ToTable("sites", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("CrisisOps.Domain.Access.RoleGrant", b =>

@@ -224,6 +224,11 @@ namespace CrisisOps.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OriginRegionPath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OwnerRole")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -260,7 +265,7 @@ namespace CrisisOps.Data.Sqlite.Migrations
 
                     b.HasIndex("IncidentId");
 
-                    b.HasIndex("RegionPath");
+                    b.HasIndex("OriginRegionPath");
 
                     b.HasIndex("Status", "NextCheckAt");
 
@@ -610,6 +615,23 @@ namespace CrisisOps.Data.Sqlite.Migrations
                     b.HasIndex("RegionPath");
 
                     b.ToTable("sites", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("CrisisOps.Domain.Access.RoleGrant", b =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace CrisisOps.Domain.Journal;
 
@@ -8,7 +9,11 @@ namespace CrisisOps.Domain.Journal;
 /// </summary>
 public sealed class JournalEntry
 {
-    private static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web);
+    // Enums read as the API writes them (kebab-case words), so the journal reads the same everywhere.
+    private static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
 
     private JournalEntry() { }
 

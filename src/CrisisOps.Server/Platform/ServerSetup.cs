@@ -10,6 +10,7 @@ using CrisisOps.Server.Features.Journal;
 using CrisisOps.Server.Features.Regions;
 using CrisisOps.Server.Platform.Auth;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry;
@@ -38,6 +39,9 @@ public static class ServerSetup
 
         services.AddCrisisOpsStorage(configuration);
         services.AddHttpContextAccessor();
+
+        // Keys in the database: a cookie issued by one replica is read by all of them.
+        services.AddDataProtection().SetApplicationName("CrisisOps").PersistKeysToDbContext<Data.CrisisOpsDbContext>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = StableProblemTypes);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -29,6 +29,20 @@ namespace CrisisOps.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "deadlines",
                 columns: table => new
                 {
@@ -40,6 +54,7 @@ namespace CrisisOps.Data.Sqlite.Migrations
                     IsExercise = table.Column<bool>(type: "INTEGER", nullable: false),
                     OwnerRole = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
                     OriginRegionCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OriginRegionPath = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
                     RegionCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     RegionPath = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
                     EscalationChain = table.Column<string>(type: "TEXT", nullable: false),
@@ -265,9 +280,9 @@ namespace CrisisOps.Data.Sqlite.Migrations
                 column: "IncidentId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_deadlines_RegionPath",
+                name: "IX_deadlines_OriginRegionPath",
                 table: "deadlines",
-                column: "RegionPath");
+                column: "OriginRegionPath");
 
             migrationBuilder.CreateIndex(
                 name: "IX_deadlines_Status_NextCheckAt",
@@ -352,6 +367,9 @@ namespace CrisisOps.Data.Sqlite.Migrations
         {
             migrationBuilder.DropTable(
                 name: "access_tokens");
+
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
 
             migrationBuilder.DropTable(
                 name: "deadlines");

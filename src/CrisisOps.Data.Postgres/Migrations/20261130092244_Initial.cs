@@ -31,6 +31,20 @@ namespace CrisisOps.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "deadlines",
                 columns: table => new
                 {
@@ -42,6 +56,7 @@ namespace CrisisOps.Data.Postgres.Migrations
                     IsExercise = table.Column<bool>(type: "boolean", nullable: false),
                     OwnerRole = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
                     OriginRegionCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    OriginRegionPath = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
                     RegionCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     RegionPath = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
                     EscalationChain = table.Column<List<string>>(type: "text[]", nullable: false),
@@ -267,9 +282,9 @@ namespace CrisisOps.Data.Postgres.Migrations
                 column: "IncidentId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_deadlines_RegionPath",
+                name: "IX_deadlines_OriginRegionPath",
                 table: "deadlines",
-                column: "RegionPath");
+                column: "OriginRegionPath");
 
             migrationBuilder.CreateIndex(
                 name: "IX_deadlines_Status_NextCheckAt",
@@ -354,6 +369,9 @@ namespace CrisisOps.Data.Postgres.Migrations
         {
             migrationBuilder.DropTable(
                 name: "access_tokens");
+
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
 
             migrationBuilder.DropTable(
                 name: "deadlines");
