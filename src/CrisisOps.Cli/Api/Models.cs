@@ -1,0 +1,102 @@
+using System.Text.Json;
+
+namespace CrisisOps.Cli.Api;
+
+// Shapes of the server's JSON as far as the CLI reads them. Enumerations stay strings so that a
+// value added on the server is shown rather than rejected; every member is nullable because the
+// CLI must still print what it got from an older or newer server.
+
+internal sealed record CreateTokenRequest(string UserName, string Password, string Name, int? ExpiresInDays);
+
+internal sealed record TokenResponse(string? Id, string? Name, string? Token, DateTimeOffset? ExpiresAt);
+
+internal sealed record Me(string? UserName, string? DisplayName, IReadOnlyList<RoleAssignment>? Roles);
+
+internal sealed record RoleAssignment(string? Role, string? RegionCode, string? Department);
+
+internal sealed record RegionList(IReadOnlyList<Region>? Items);
+
+internal sealed record Region(
+    string? Code,
+    string? ParentCode,
+    string? Level,
+    string? NameZh,
+    string? NameEn,
+    long? Population,
+    bool? HasBoundary,
+    bool? IsDemo);
+
+internal sealed record RegionRef(string? Code, string? Level, string? NameZh, string? NameEn);
+
+internal sealed record LocateResult(string? Code, string? Level, string? NameZh, string? NameEn, IReadOnlyList<RegionRef>? Chain);
+
+internal sealed record ImportResult(int? Regions, int? Sites, bool? DryRun, IReadOnlyList<ImportWarning>? Warnings);
+
+internal sealed record ImportWarning(int? Index, string? Code, string? Message);
+
+internal sealed record GeoPoint(double Lat, double Lon);
+
+internal sealed record ReportIncidentRequest(
+    string Title,
+    string? Description,
+    string Category,
+    string Type,
+    string Severity,
+    GeoPoint? Location,
+    string? RegionCode,
+    string? EventId);
+
+internal sealed record Incident(
+    string? Id,
+    string? Number,
+    string? Title,
+    string? Description,
+    string? Category,
+    string? Type,
+    string? Severity,
+    string? Status,
+    string? RegionCode,
+    string? RegionNameZh,
+    string? RegionNameEn,
+    GeoPoint? Location,
+    string? EventId,
+    bool? IsExercise,
+    string? Source,
+    DateTimeOffset? ReportedAt,
+    string? ReportedBy,
+    IReadOnlyList<JsonElement>? Flags);
+
+internal sealed record IncidentPage(IReadOnlyList<Incident>? Items, int? Page, int? PageSize, int? Total);
+
+internal sealed record IncidentDetail(Incident? Incident, IReadOnlyList<IncidentReport>? Reports, IReadOnlyList<Deadline>? Deadlines);
+
+internal sealed record IncidentReport(string? Id, string? Kind, string? Text, DateTimeOffset? FiledAt, string? FiledBy);
+
+internal sealed record DeadlineList(IReadOnlyList<Deadline>? Items);
+
+internal sealed record Deadline(
+    string? Id,
+    string? Kind,
+    string? SubjectType,
+    string? SubjectId,
+    string? IncidentId,
+    string? RegionCode,
+    string? OwnerRole,
+    DateTimeOffset? DueAt,
+    string? Status,
+    int? EscalationLevel,
+    bool? IsOverdue,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? CompletedAt);
+
+internal sealed record JournalPage(IReadOnlyList<JournalEntry>? Items, string? Next);
+
+internal sealed record JournalEntry(
+    string? Id,
+    DateTimeOffset? Time,
+    string? Actor,
+    string? RegionCode,
+    string? IncidentId,
+    string? Type,
+    JsonElement? Payload,
+    bool? Exercise);

@@ -1,0 +1,19 @@
+namespace CrisisOps.Cli;
+
+/// <summary>Process exit codes; scripts rely on them, so they never change meaning.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>The server answered with an error (4xx or 5xx) or with a body the CLI cannot read.</summary>
+    public const int ServerError = 1;
+
+    /// <summary>The command line is wrong, or a file, URL or login it needs is missing.</summary>
+    public const int Usage = 2;
+
+    /// <summary>No response from the server: refused, unresolvable, reset or timed out.</summary>
+    public const int Unreachable = 3;
+
+    /// <summary>Stopped by Ctrl+C before finishing (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
+}
