@@ -211,6 +211,21 @@ public sealed class CrisisOpsDbContext(DbContextOptions<CrisisOpsDbContext> opti
             b.Property(r => r.ContentType).HasMaxLength(200);
             b.Property(r => r.Location).HasMaxLength(500);
         });
+
+        KeysChosenByCode(modelBuilder);
+    }
+
+    private static void KeysChosenByCode(ModelBuilder modelBuilder)
+    {
+        // Ids are version-7 GUIDs chosen by the code from the injected clock, never by the database;
+        // saying so lets EF tell a new child in a collection from an existing one.
+        foreach (var key in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.FindPrimaryKey()?.Properties ?? []))
+        {
+            if (key.ClrType == typeof(Guid))
+            {
+                key.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
+            }
+        }
     }
 
     private sealed class UtcIsoTextConverter() : ValueConverter<DateTimeOffset, string>(

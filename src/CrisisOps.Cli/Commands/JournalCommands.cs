@@ -70,8 +70,10 @@ internal static class JournalCommands
 
     private static async Task<int> LastPageAsync(CliContext context, JournalFilter filter, string? after, int limit, CancellationToken cancellationToken)
     {
-        // The journal pages forward from a cursor; the newest entries are on the page whose next is null.
+        // Without a cursor the server answers the newest entries (a tail) in one page; with one it
+        // pages forward, and the newest entries are on the last non-empty page.
         var client = context.Connect();
+        var tail = string.IsNullOrEmpty(after);
         ApiResponse? shown = null;
         JournalPage? shownPage = null;
         for (var pages = 0; pages < MaxPages; pages++)
@@ -86,7 +88,7 @@ internal static class JournalCommands
                 (shown, shownPage) = (response, page);
             }
 
-            if (string.IsNullOrEmpty(page.Next) || page.Next == after)
+            if (tail || string.IsNullOrEmpty(page.Next) || page.Next == after)
             {
                 break;
             }
