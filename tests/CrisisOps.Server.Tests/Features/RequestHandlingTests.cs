@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text;
+using CrisisOps.Server.Platform;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CrisisOps.Server.Tests.Features;
+
+public abstract class RequestHandlingTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : CrisisOpsApp
+{
+    [Fact]
+    public async Task Post_WhenBodyOverLimit_Returns413AndStoresNothing()
+    {
+        var world = await app.WorldAsync();
+        var officer = await app.UserAsync(("duty-officer", world.CountyA));
+        var (lat, lon) = world.PointIn(world.CommunityA1);
+        var huge = new string('x', (int)RequestBodyLimitMiddleware.DefaultLimit + 10);
+
+        await (await officer.PostJsonAsync("/api/v1/incidents", new
+        {
+            title = "Big", description = huge, category = "accident", type = "fire", severity = "IV", location = new { lat, lon },
+        })).ProblemAsync(HttpStatusCode.RequestEntityTooLarge, "body-too-large");
+
+        Assert.Equal(0, (await officer.GetJsonAsync($"/api/v1/incidents?region={world.CountyA}")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Post_WhenChunkedBodyOverLimit_Returns413()
+    {
+        var officer = await app.AdminAsync();
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("{\"title\":\"" + new string('y', 2 * 1024 * 1024) + "\"}")));
+        content.Headers.ContentType = new("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/public/incident-reports") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        await (await officer.SendAsync(request)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge, "body-too-large");
+    }
+
+    [Fact]
+    public async Task Request_WhenMethodOrRouteUnknown_AnswersProblems()
+    {
+        var admin = await app.AdminAsync();
+        await (await admin.DeleteAsync("/api/v1/incidents")).ProblemAsync(HttpStatusCode.MethodNotAllowed, "method-not-allowed");
+        await (await admin.GetAsync("/api/v1/no-such-thing")).ProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task Health_WhenDatabaseUp_IsLiveAndReady()
+    {
+        var anonymous = app.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/readyz")).StatusCode);
+        var openApi = await anonymous.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/api/v1/incidents", openApi, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Journal_WhenRowUpdatedOrDeletedDirectly_DatabaseRefuses()
+    {
+        await app.WorldAsync();
+        await using var db = app.Database.NewContext();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("UPDATE journal SET \"Actor\" = 'mallory'"));
+        await Assert.ThrowsAnyAsync<Exception>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM journal"));
+        Assert.DoesNotContain(await db.Journal.Select(j => j.Actor).ToListAsync(), a => a == "mallory");
+    }
+
+    [Fact]
+    public async Task Journal_WhenQueryInvalid_Returns400()
+    {
+        var admin = await app.AdminAsync();
+        await (await admin.GetAsync("/api/v1/journal?limit=0")).ProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        await (await admin.GetAsync("/api/v1/journal?from=2026-07-12T10:00:00Z&to=2026-07-12T09:00:00Z"))
+            .ProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        await (await admin.GetAsync("/api/v1/journal?region=NOWHERE")).ProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+}
+
+public sealed class RequestHandlingTestsOnSqlite(SqliteApp app) : RequestHandlingTests<SqliteApp>(app);
+
+public sealed class RequestHandlingTestsOnPostgres(PostgresApp app) : RequestHandlingTests<PostgresApp>(app);
+
+/// <summary>Every endpoint states who may call it: a policy, or an explicit anonymous allowance.</summary>
+public sealed class EndpointAuthorizationTests(SqliteApp app) : IClassFixture<SqliteApp>
+{
+    [Fact]
+    public void Endpoints_WhenEnumerated_EachHasExplicitAuthorization()
+    {
+        app.Anonymous();
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        var missing = endpoints
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null
+                && !e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy is not null || a.Roles is not null))
+            .Select(e => e.RoutePattern.RawText)
+            .ToList();
+
+        Assert.True(endpoints.Count > 20, $"only {endpoints.Count} endpoints found");
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void AnonymousEndpoints_WhenEnumerated_AreOnlyTheIntendedOnes()
+    {
+        app.Anonymous();
+        var anonymous = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            .Select(e => e.RoutePattern.RawText!)
+            .Where(p => p.StartsWith("/api", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(["/api/v1/auth/login", "/api/v1/auth/tokens", "/api/v1/public/incident-reports"], anonymous);
+    }
+}
