@@ -1,1 +1,20 @@
-Console.WriteLine("x");
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using CrisisOps.Bench;
+
+// --quick: one short job for the whole suite (a few minutes on 2 cores); figures are rougher.
+const string QuickFlag = "--quick";
+var quick = args.Contains(QuickFlag, StringComparer.Ordinal);
+var config = DefaultConfig.Instance.AddColumn(new OperationsPerSecondColumn());
+if (quick)
+{
+    config = config.AddJob(Job.Default
+        .WithLaunchCount(1)
+        .WithWarmupCount(3)
+        .WithIterationCount(5)
+        .WithId("Quick"));
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
+    .Run([.. args.Where(a => !string.Equals(a, QuickFlag, StringComparison.Ordinal))], config);
