@@ -282,25 +282,6 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
-    public async Task JournalTail_WithoutFollow_WalksToTheLastPageAndPrintsIt()
-    {
-        var server = new FakeServer(request => request.Uri.Query switch
-        {
-            "?limit=2" => FakeServer.Json(HttpStatusCode.OK, """{"items":[{"id":1,"type":"a"},{"id":2,"type":"b"}],"next":2}"""),
-            "?after=2&limit=2" => FakeServer.Json(HttpStatusCode.OK, """{"items":[{"id":3,"type":"c","exercise":true}],"next":3}"""),
-            "?after=3&limit=2" => FakeServer.Json(HttpStatusCode.OK, """{"items":[],"next":null}"""),
-            _ => throw new InvalidOperationException(request.Uri.Query),
-        });
-
-        var result = await cli.RunAsync(server, "journal", "tail", "--limit", "2");
-
-        Assert.Equal(ExitCodes.Success, result.ExitCode);
-        Assert.Equal(3, server.Requests.Count);
-        Assert.Contains("EXERCISE c", result.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain(" b ", result.Stdout, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task JournalTail_WhenFollowingAndStreamDrops_ReconnectsWithLastEventIdAndPrintsJsonLines()
     {
         using var stop = new CancellationTokenSource();
