@@ -23,9 +23,13 @@ public abstract class CrisisOpsApp : WebApplicationFactory<Program>, IAsyncLifet
     private readonly bool _ownsDatabase;
     private static int _users;
 
-    protected CrisisOpsApp(TestDatabase database, bool ownsDatabase = true, bool backgroundDeadlines = false)
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    protected CrisisOpsApp(TestDatabase database, bool ownsDatabase = true, bool backgroundDeadlines = false,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         Database = database;
+        _settings = settings ?? new Dictionary<string, string>();
         _ownsDatabase = ownsDatabase;
         BackgroundDeadlines = backgroundDeadlines;
     }
@@ -68,6 +72,11 @@ public abstract class CrisisOpsApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Deadlines:PollInterval", "00:01:00");
         builder.UseSetting("RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("RateLimits:PublicPerMinute", "100000");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 

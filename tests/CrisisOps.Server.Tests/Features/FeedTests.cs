@@ -90,6 +90,30 @@ public abstract class FeedTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
     }
 
     [Fact]
+    public async Task Feed_WhenFirstReportDeadlineMissed_StreamsMissAndEscalation()
+    {
+        var world = await app.WorldAsync();
+        var officer = await app.UserAsync(("duty-officer", world.CountyA));
+        var (lat, lon) = world.PointIn(world.CommunityA1);
+
+        var events = await ReadAsync(officer, "/api/v1/feed?type=deadline.", null,
+            e => e.Any(x => x.Type == "deadline.escalated"),
+            async () =>
+            {
+                (await officer.PostJsonAsync("/api/v1/incidents", new
+                {
+                    title = "Escalate me", category = "accident", type = "fire", severity = "IV", location = new { lat, lon },
+                })).EnsureSuccessStatusCode();
+                app.Clock.Advance(TimeSpan.FromMinutes(61));
+                await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+                    .GetRequiredService<CrisisOps.Server.Features.Deadlines.DeadlineRunner>(app.Services).FireDueAsync(CancellationToken.None);
+            });
+
+        Assert.Equal(["deadline.created", "deadline.missed", "deadline.escalated"], events.Select(e => e.Type).ToArray());
+        Assert.Equal(world.TownshipA, events[^1].Data.GetProperty("payload").GetProperty("to").GetString());
+    }
+
+    [Fact]
     public async Task Feed_WhenResumedWithLastEventId_ContinuesAfterIt()
     {
         var world = await app.WorldAsync();

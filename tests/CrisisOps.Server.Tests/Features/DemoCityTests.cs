@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using CrisisOps.Cli;
+using CrisisOps.Testing;
+
+namespace CrisisOps.Server.Tests.Features;
+
+public sealed class DemoApp() : CrisisOpsApp(new SqliteTestDatabase(), settings: new Dictionary<string, string>
+{
+    ["Demo:Enabled"] = "true",
+    ["Demo:Password"] = DemoCityTests.DemoPassword,
+});
+
+/// <summary>What a newcomer does first: start with --demo, list the city's regions, locate a point, report, watch the duty escalate.</summary>
+public sealed class DemoCityTests(DemoApp app) : IClassFixture<DemoApp>, IDisposable
+{
+    public const string DemoPassword = "demo-password-for-tests";
+    private readonly string _home = Directory.CreateTempSubdirectory("crisisops-demo-").FullName;
+
+    public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    private async Task<(int Exit, string Out, string Err)> CliAsync(params string[] args)
+    {
+        var stdout = new StringWriter(CultureInfo.InvariantCulture);
+        var stderr = new StringWriter(CultureInfo.InvariantCulture);
+        var exit = await CliApp.RunAsync(args, new CliEnvironment
+        {
+            Handler = app.Server.CreateHandler(), Stdout = stdout, Stderr = stderr, Stdin = new StringReader(""),
+            HomeDirectory = _home, GetVariable = _ => null, TimeProvider = app.Clock, DisplayTimeZone = TimeZoneInfo.Utc,
+        }, CancellationToken.None);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Demo_WhenStarted_CliListsKremsAndLocatesTheOldTown()
+    {
+        app.Anonymous();
+        Assert.Equal(0, (await CliAsync("login", "--url", "http://localhost", "--user", "duty.krems", "--password", DemoPassword)).Exit);
+
+        var districts = await CliAsync("--json", "regions", "list", "--parent", "KRE");
+        Assert.True(districts.Exit == 0, districts.Err);
+        var items = JsonDocument.Parse(districts.Out).RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(4, items.Count);
+        Assert.All(items, r => Assert.True(r.GetProperty("isDemo").GetBoolean()));
+
+        // Krems old town, near the Steiner Tor.
+        var located = await CliAsync("--json", "regions", "locate", "48.4105", "15.6020");
+        Assert.True(located.Exit == 0, located.Err);
+        var region = JsonDocument.Parse(located.Out).RootElement;
+        Assert.Equal("community", region.GetProperty("level").GetString());
+        Assert.StartsWith("KRE-", region.GetProperty("code").GetString(), StringComparison.Ordinal);
+
+        var table = await CliAsync("regions", "list", "--parent", "KRE");
+        Assert.Contains("KRE-01", table.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Demo_WhenIncidentUnreported_EscalatesFromCommunityToSubdistrict()
+    {
+        var officer = await app.SignInAsync("duty.kre0101", DemoPassword);
+        var incident = await (await officer.PostJsonAsync("/api/v1/incidents", new
+        {
+            title = "Cellar flooding in the old town", category = "natural-disaster", type = "waterlogging", severity = "IV",
+            location = new { lat = 48.4105, lon = 15.6020 },
+        })).OkJsonAsync(System.Net.HttpStatusCode.Created);
+        var community = incident.GetProperty("regionCode").GetString()!;
+
+        app.Clock.Advance(TimeSpan.FromMinutes(61));
+        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<CrisisOps.Server.Features.Deadlines.DeadlineRunner>(app.Services).FireDueAsync(CancellationToken.None);
+
+        var escalated = Assert.Single((await officer.GetJsonAsync(
+            $"/api/v1/journal?incidentId={incident.GetProperty("id").GetString()}&type=deadline.escalated")).GetProperty("items").EnumerateArray());
+        Assert.Equal(community, escalated.GetProperty("payload").GetProperty("from").GetString());
+        Assert.Equal(community[..community.LastIndexOf('-')], escalated.GetProperty("payload").GetProperty("to").GetString());
+    }
+}
