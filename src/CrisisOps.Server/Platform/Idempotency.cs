@@ -47,7 +47,9 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         var hash = Convert.ToHexString(await SHA256.HashDataAsync(context.Request.Body, context.RequestAborted));
         context.Request.Body.Position = 0;
 
-        var caller = context.User.FindFirstValue(ClaimTypes.Name) ?? "anonymous";
+        // Keys are per caller; anonymous callers are told apart by address so one cannot replay another's answer.
+        var caller = context.User.FindFirstValue(ClaimTypes.Name)
+            ?? "anonymous@" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "";
         await using (var db = await factory.CreateDbContextAsync(context.RequestAborted))
         {
