@@ -31,7 +31,7 @@ public sealed class Incident
 
         Id = id;
         Number = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"INC-{now:yyyyMMdd}-{id.ToString("N")[^6..].ToUpperInvariant()}");
+            $"INC-{now.UtcDateTime:yyyyMMdd-HHmmss}-{id.ToString("N")[^4..].ToUpperInvariant()}");
         Title = details.Title.Trim();
         Description = details.Description?.Trim() ?? "";
         Category = details.Category;
@@ -52,7 +52,10 @@ public sealed class Incident
 
     public Guid Id { get; private set; }
 
-    /// <summary>Human reference, e.g. <c>INC-20260712-3F9A1C</c>.</summary>
+    /// <summary>
+    /// Human reference, e.g. <c>INC-20260712-081502-3F9A</c>: the UTC second of the report plus 16 random
+    /// bits, so two incidents collide only when reported in the same second with the same bits.
+    /// </summary>
     public string Number { get; private set; } = "";
 
     public string Title { get; private set; } = "";
