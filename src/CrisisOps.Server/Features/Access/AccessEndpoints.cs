@@ -175,10 +175,7 @@ public static class AccessEndpoints
         var path = RegionPath.Separator;
         if (body.RegionCode != Everywhere)
         {
-            var region = (await directory.GetAsync(ct)).Find(body.RegionCode)
-                ?? throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "unknown-region", "Unknown region",
-                    $"There is no region '{body.RegionCode}'.");
-            path = region.Path;
+            path = (await directory.NamedAsync(body.RegionCode, ct)).Path;
         }
 
         var access = await caller.RequireAsync(Permission.ManageUsers, path, ct);

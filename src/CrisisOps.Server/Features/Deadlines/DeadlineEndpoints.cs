@@ -55,8 +55,7 @@ public static class DeadlineEndpoints
         var query = db.Deadlines.AsNoTracking().WhereUnder(d => d.OriginRegionPath, access.ScopesFor(Permission.ReadDeadlines));
         if (region is not null)
         {
-            var r = (await directory.GetAsync(ct)).Find(region) ?? throw ProblemException.NotFound($"Region '{region}'");
-            await caller.RequireAsync(Permission.ReadDeadlines, r.Path, ct);
+            var r = await directory.ScopeAsync(region, Permission.ReadDeadlines, caller, ct);
             query = query.Where(d => d.OriginRegionPath.StartsWith(r.Path));
         }
 

@@ -87,8 +87,7 @@ public static class IncidentEndpoints
         var query = db.Incidents.AsNoTracking().WhereUnder(i => i.RegionPath, access.ScopesFor(Permission.ReadIncidents));
         if (region is not null)
         {
-            var r = snapshot.Find(region) ?? throw ProblemException.NotFound($"Region '{region}'");
-            await caller.RequireAsync(Permission.ReadIncidents, r.Path, ct);
+            var r = await directory.ScopeAsync(region, Permission.ReadIncidents, caller, ct);
             query = query.Where(i => i.RegionPath.StartsWith(r.Path));
         }
 
@@ -154,9 +153,7 @@ public static class IncidentEndpoints
         errors.Check(!string.IsNullOrWhiteSpace(body.Name) && body.Name.Length <= 200, "name", "Required, at most 200 characters.");
         errors.Check(body.RegionCode is not null, "regionCode", "Required.");
         errors.ThrowIfAny();
-        var region = (await directory.GetAsync(ct)).Find(body.RegionCode)
-            ?? throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "unknown-region", "Unknown region",
-                $"There is no region '{body.RegionCode}'.");
+        var region = await directory.NamedAsync(body.RegionCode, ct);
         var access = await caller.RequireAsync(Permission.ManageEvents, region.Path, ct);
         var now = clock.GetUtcNow();
         var crisisEvent = new CrisisEvent(Guid.CreateVersion7(now), body.Name!, region.Code, region.Path, body.IsExercise ?? false, now, access.Name);

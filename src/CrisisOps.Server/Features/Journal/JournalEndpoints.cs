@@ -162,9 +162,7 @@ public static class JournalEndpoints
         string? path = null;
         if (region is not null)
         {
-            var r = (await directory.GetAsync(ct)).Find(region) ?? throw ProblemException.NotFound($"Region '{region}'");
-            await caller.RequireAsync(Permission.ReadJournal, r.Path, ct);
-            path = r.Path;
+            path = (await directory.ScopeAsync(region, Permission.ReadJournal, caller, ct)).Path;
         }
 
         return new JournalFilter(incidentId, path, type, from?.ToUniversalTime(), to?.ToUniversalTime());

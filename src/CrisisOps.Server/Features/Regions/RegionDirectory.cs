@@ -1,6 +1,9 @@
 using CrisisOps.Data;
 using CrisisOps.Domain.Journal;
+using CrisisOps.Domain.Access;
 using CrisisOps.Domain.Regions;
+using CrisisOps.Server.Platform;
+using CrisisOps.Server.Platform.Auth;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrisisOps.Server.Features.Regions;
@@ -48,6 +51,25 @@ public sealed class RegionDirectory(IServiceScopeFactory scopes, TimeProvider cl
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// The region a query filters by, checked against the caller: 404 when there is none, 403 when
+    /// the caller lacks <paramref name="permission"/> there.
+    /// </summary>
+    /// <exception cref="ProblemException">404 not-found or 403 outside-jurisdiction.</exception>
+    public async Task<RegionInfo> ScopeAsync(string code, Permission permission, CallerAccessor caller, CancellationToken cancellationToken)
+    {
+        var region = (await GetAsync(cancellationToken)).Find(code) ?? throw ProblemException.NotFound($"Region '{code}'");
+        await caller.RequireAsync(permission, region.Path, cancellationToken);
+        return region;
+    }
+
+    /// <summary>A region named in a request body: 422 when there is none.</summary>
+    /// <exception cref="ProblemException">422 unknown-region.</exception>
+    public async Task<RegionInfo> NamedAsync(string? code, CancellationToken cancellationToken) =>
+        (await GetAsync(cancellationToken)).Find(code)
+        ?? throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "unknown-region", "Unknown region",
+            $"There is no region '{code}'.");
 
     /// <summary>Forces the next lookup to reload (after an import in this replica).</summary>
     public void Invalidate() => _checkedAt = DateTimeOffset.MinValue;
