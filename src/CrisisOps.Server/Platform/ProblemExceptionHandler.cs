@@ -31,6 +31,10 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             JsonException json => Malformed(json),
             DbUpdateConcurrencyException => new ProblemException(StatusCodes.Status409Conflict, "concurrent-change",
                 "Someone changed this at the same time.", "Reload and try again."),
+
+            // A unique key taken by a concurrent request (two imports of one new region, say): nothing was saved.
+            DbUpdateException => new ProblemException(StatusCodes.Status409Conflict, "concurrent-change",
+                "A concurrent change conflicted with this one.", "Nothing was saved; retry the request."),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => null,
         };
