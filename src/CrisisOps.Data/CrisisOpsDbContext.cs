@@ -14,8 +14,16 @@ namespace CrisisOps.Data;
 /// The system of record. One model for SQLite and PostgreSQL; the migrations live in
 /// CrisisOps.Data.Sqlite and CrisisOps.Data.Postgres.
 /// </summary>
-public sealed class CrisisOpsDbContext(DbContextOptions<CrisisOpsDbContext> options) : DbContext(options), IDataProtectionKeyContext
+public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
 {
+    public CrisisOpsDbContext(DbContextOptions<CrisisOpsDbContext> options)
+        : base(options)
+    {
+        // Every save runs in a transaction, so the journal-order lock on PostgreSQL (see
+        // PostgresJournalOrder) is held until the appended rows commit.
+        Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+    }
+
     /// <summary>Cookie and antiforgery keys, shared by every replica through the database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

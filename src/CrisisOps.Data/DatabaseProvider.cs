@@ -20,10 +20,12 @@ public static class DatabaseOptions
         ArgumentNullException.ThrowIfNull(builder);
         return provider switch
         {
-            DatabaseProvider.Sqlite => builder.UseSqlite(connectionString,
-                o => o.MigrationsAssembly(SqliteMigrationsAssembly)),
-            DatabaseProvider.Postgres => builder.UseNpgsql(connectionString,
-                o => o.MigrationsAssembly(PostgresMigrationsAssembly)),
+            DatabaseProvider.Sqlite => builder
+                .UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly))
+                .AddInterceptors(new SqliteCaseSensitiveLike()),
+            DatabaseProvider.Postgres => builder
+                .UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly))
+                .AddInterceptors(new PostgresJournalOrder()),
             _ => throw new ArgumentOutOfRangeException(nameof(provider)),
         };
     }

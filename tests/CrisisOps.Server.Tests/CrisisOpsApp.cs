@@ -117,9 +117,9 @@ public abstract class CrisisOpsApp : WebApplicationFactory<Program>, IAsyncLifet
     }
 
     /// <summary>Imports a fresh world of regions and returns it.</summary>
-    public async Task<RegionWorld> WorldAsync()
+    public async Task<RegionWorld> WorldAsync(RegionWorld? world = null)
     {
-        var world = RegionWorld.Next();
+        world ??= RegionWorld.Next();
         var admin = await AdminAsync();
         using var content = new StringContent(world.ToGeoJson(), System.Text.Encoding.UTF8, "application/geo+json");
         var response = await admin.PostAsync("/api/v1/regions/import", content);

@@ -14,17 +14,17 @@ public sealed class RegionWorld
     private static int _next;
     private const double Size = 0.8;
 
-    private RegionWorld(int number)
+    private RegionWorld(int number, string letter)
     {
         Number = number;
-        Prefix = string.Create(CultureInfo.InvariantCulture, $"W{number}");
+        Prefix = string.Create(CultureInfo.InvariantCulture, $"{letter}{number}");
         West = -179 + (number % 300) * 1.0;
         South = -70 + (number / 300) * 1.0;
     }
 
     public int Number { get; }
 
-    public string Prefix { get; }
+    public string Prefix { get; private set; }
 
     public double West { get; }
 
@@ -50,7 +50,16 @@ public sealed class RegionWorld
 
     public string CommunityB2 => TownshipB + "-2";
 
-    public static RegionWorld Next() => new(Interlocked.Increment(ref _next));
+    public static RegionWorld Next() => new(Interlocked.Increment(ref _next), "W");
+
+    /// <summary>A world whose codes differ from <paramref name="other"/>'s only in letter case (lower-case "w").</summary>
+    public static RegionWorld CaseTwinOf(RegionWorld other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var twin = new RegionWorld(Interlocked.Increment(ref _next), "w");
+        twin.Prefix = "w" + other.Prefix[1..];
+        return twin;
+    }
 
     /// <summary>A point well inside the given community (north half is "-1", south half "-2").</summary>
     public (double Lat, double Lon) PointIn(string community)

@@ -99,4 +99,4 @@ internal sealed record JournalEntry(
     string? IncidentId,
     string? Type,
     JsonElement? Payload,
-    bool? Exercise);
+    bool? IsExercise);

@@ -115,7 +115,7 @@ internal static class JournalCommands
             table.AddRow(
                 Cells.Plain(entry.Id),
                 Markup.Escape(context.Moment(entry.Time)),
-                Cells.ExerciseMark(entry.Exercise) + Cells.Plain(entry.Type),
+                Cells.ExerciseMark(entry.IsExercise) + Cells.Plain(entry.Type),
                 Cells.Plain(entry.RegionCode),
                 Cells.Plain(entry.IncidentId),
                 Cells.Plain(entry.Actor),
@@ -253,7 +253,7 @@ internal static class JournalCommands
             {
                 $"[grey]{TimeText.Clock(entry?.Time, zone)}[/]",
                 $"[grey]#{Markup.Escape(entry?.Id ?? e.LastEventId)}[/]",
-                Cells.ExerciseMark(entry?.Exercise) + $"[bold]{Markup.Escape(entry?.Type ?? e.Type)}[/]",
+                Cells.ExerciseMark(entry?.IsExercise) + $"[bold]{Markup.Escape(entry?.Type ?? e.Type)}[/]",
             };
             if (!string.IsNullOrEmpty(entry?.RegionCode))
             {

@@ -113,13 +113,18 @@ public sealed class Incident
 
     /// <summary>Files 初报, 续报 or 终报.</summary>
     /// <exception cref="DomainException">
-    /// <c>initial-report-exists</c>, <c>initial-report-missing</c>, <c>final-report-filed</c> or <c>invalid-report</c>.
+    /// <c>initial-report-exists</c>, <c>initial-report-missing</c>, <c>final-report-filed</c>, <c>incident-closed</c> or <c>invalid-report</c>.
     /// </exception>
     public IncidentReport FileReport(Guid reportId, ReportKind kind, string text, DateTimeOffset now, string filedBy)
     {
         if (string.IsNullOrWhiteSpace(text) || text.Length > 20_000)
         {
             throw new DomainException("invalid-report", "A report needs text of 1–20,000 characters.");
+        }
+
+        if (Status == IncidentStatus.Closed && kind != ReportKind.Final)
+        {
+            throw new DomainException("incident-closed", "The incident is closed; only the final report (终报) can still be filed.");
         }
 
         var hasInitial = Reports.Any(r => r.Kind == ReportKind.Initial);

@@ -85,5 +85,5 @@ public static class JournalTypes
     public const string DeadlineMissed = "deadline.missed";
     public const string DeadlineEscalated = "deadline.escalated";
     public const string DeadlineCancelled = "deadline.cancelled";
-    public const string PersonalDataRead = "personal-data.read";
+    public const string DeadlineExhausted = "deadline.exhausted";
 }

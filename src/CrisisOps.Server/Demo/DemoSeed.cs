@@ -2,6 +2,7 @@ using System.Text.Json;
 using CrisisOps.Data;
 using CrisisOps.Domain.Access;
 using CrisisOps.Domain.Journal;
+using CrisisOps.Server.Features.Access;
 using CrisisOps.Server.Features.Regions;
 using CrisisOps.Server.Platform.Auth;
 using Microsoft.AspNetCore.Identity;
@@ -46,7 +47,13 @@ public static class DemoSeed
 
         var hasher = scope.ServiceProvider.GetRequiredService<PasswordHasher<User>>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        var password = app.Configuration["Demo:Password"] is { Length: >= 12 } configured ? configured : TokenSecrets.NewPassword();
+        var configured = app.Configuration["Demo:Password"];
+        if (configured is { Length: > 0 and < AccessEndpoints.MinPasswordLength })
+        {
+            throw new InvalidOperationException($"Demo:Password must have at least {AccessEndpoints.MinPasswordLength} characters.");
+        }
+
+        var password = string.IsNullOrEmpty(configured) ? TokenSecrets.NewPassword() : configured;
         var now = clock.GetUtcNow();
         var regions = await db.Regions.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Path);
         foreach (var (userName, name, role, region, department) in Staff)

@@ -24,6 +24,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
 {
     public const string Header = "Idempotency-Key";
     private const int MaxKeyLength = 200;
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
     public async Task InvokeAsync(HttpContext context, IDbContextFactory<CrisisOpsDbContext> factory, TimeProvider clock)
     {
@@ -50,9 +51,17 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         // Keys are per caller; anonymous callers are told apart by address so one cannot replay another's answer.
         var caller = context.User.FindFirstValue(ClaimTypes.Name)
             ?? "anonymous@" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "";
+        // The actual path, not the route template: the same key on /incidents/A/reports and /incidents/B/reports are two requests.
+        var route = context.Request.Path.Value ?? "";
+        if (route.Length > 300)
+        {
+            throw new ProblemException(StatusCodes.Status400BadRequest, "invalid-idempotency-key", "Path too long", "The path is too long for an idempotent request.");
+        }
         await using (var db = await factory.CreateDbContextAsync(context.RequestAborted))
         {
+            // Keys are kept for a week: long enough for any retry, short enough that the table stays small.
+            var cutoff = clock.GetUtcNow() - Retention;
+            await db.IdempotencyRecords.Where(r => r.Caller == caller && r.CreatedAt < cutoff).ExecuteDeleteAsync(context.RequestAborted);
             var existing = await db.IdempotencyRecords.AsNoTracking()
                 .SingleOrDefaultAsync(r => r.Caller == caller && r.Key == key, context.RequestAborted);
             if (existing is not null)

@@ -13,7 +13,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
     private static readonly HashSet<string> Conflicts = new(StringComparer.Ordinal)
     {
         "illegal-status-change", "initial-report-exists", "initial-report-missing", "final-report-filed",
-        "deadline-closed", "event-closed", "duplicate", "user-exists",
+        "deadline-closed", "event-closed", "incident-closed",
     };
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -27,6 +27,8 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemException(
                 StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large.", exception.Message),
             BadHttpRequestException b when b.InnerException is JsonException json => Malformed(json),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } b => new ProblemException(
+                b.StatusCode, "unsupported-media-type", "Send the body as application/json.", b.Message),
             BadHttpRequestException b => new ProblemException(b.StatusCode, "malformed-request", "The request is malformed.", b.Message),
             JsonException json => Malformed(json),
             DbUpdateConcurrencyException => new ProblemException(StatusCodes.Status409Conflict, "concurrent-change",

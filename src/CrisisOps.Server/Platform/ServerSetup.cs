@@ -11,6 +11,7 @@ using CrisisOps.Server.Features.Regions;
 using CrisisOps.Server.Platform.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry;
@@ -118,6 +119,18 @@ public static class ServerSetup
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (app.Configuration.GetValue("Proxy:ForwardedHeaders", false))
+        {
+            // Behind a reverse proxy: rate limits and logs must see the client's address, not the proxy's.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            foreach (var proxy in (app.Configuration["Proxy:KnownProxies"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseMiddleware<RequestBodyLimitMiddleware>();

@@ -48,6 +48,12 @@ public abstract class FeedTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
             {
                 data = line[6..];
             }
+            else if (line.Length == 0 && type == "access-revoked")
+            {
+                events.Add(new SseEvent(id, type, default));
+                type = null;
+                data = null;
+            }
             else if (line.Length == 0 && data is not null)
             {
                 events.Add(new SseEvent(id, type!, JsonDocument.Parse(data).RootElement.Clone()));
@@ -111,6 +117,32 @@ public abstract class FeedTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
 
         Assert.Equal(["deadline.created", "deadline.missed", "deadline.escalated"], events.Select(e => e.Type).ToArray());
         Assert.Equal(world.TownshipA, events[^1].Data.GetProperty("payload").GetProperty("to").GetString());
+    }
+
+    [Fact]
+    public async Task Feed_WhenTokenRevokedWhileOpen_EndsTheStream()
+    {
+        var world = await app.WorldAsync();
+        var officer = await app.UserAsync(("duty-officer", world.CountyA));
+        var tokens = await officer.GetJsonAsync("/api/v1/auth/tokens");
+        var tokenId = Assert.Single(tokens.EnumerateArray()).GetProperty("id").GetString();
+        var (lat, lon) = world.PointIn(world.CommunityA1);
+
+        var events = await ReadAsync(officer, "/api/v1/feed", null,
+            e => e.Any(x => x.Type == "access-revoked"),
+            async () =>
+            {
+                (await app.Anonymous().SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/auth/tokens/{tokenId}")
+                {
+                    Headers = { Authorization = officer.DefaultRequestHeaders.Authorization },
+                })).EnsureSuccessStatusCode();
+                (await (await app.AdminAsync()).PostJsonAsync("/api/v1/incidents", new
+                {
+                    title = "After revocation", category = "accident", type = "fire", severity = "IV", location = new { lat, lon },
+                })).EnsureSuccessStatusCode();
+            });
+
+        Assert.DoesNotContain(events, e => e.Type == "incident.reported");
     }
 
     [Fact]

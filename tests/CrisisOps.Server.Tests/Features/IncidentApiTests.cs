@@ -265,9 +265,69 @@ public abstract class IncidentApiTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.True(incident.GetProperty("isExercise").GetBoolean());
         Assert.Contains("exercise", incident.GetProperty("flags").EnumerateArray().Select(f => f.GetString()));
         var journal = await officer.GetJsonAsync($"/api/v1/journal?incidentId={incident.GetProperty("id").GetString()}");
-        Assert.All(journal.GetProperty("items").EnumerateArray(), e => Assert.True(e.GetProperty("exercise").GetBoolean()));
+        Assert.All(journal.GetProperty("items").EnumerateArray(), e => Assert.True(e.GetProperty("isExercise").GetBoolean()));
         var deadlines = await officer.GetJsonAsync($"/api/v1/deadlines?incidentId={incident.GetProperty("id").GetString()}");
         Assert.True(Assert.Single(deadlines.GetProperty("items").EnumerateArray()).GetProperty("isExercise").GetBoolean());
+    }
+
+    [Fact]
+    public async Task List_WhenFilteredByStatusWord_ReturnsMatches()
+    {
+        var world = await app.WorldAsync();
+        var officer = await app.UserAsync(("duty-officer", world.CountyA));
+        var id = (await (await officer.PostJsonAsync("/api/v1/incidents", Waterlogging(world.PointIn(world.CommunityA1))))
+            .OkJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString();
+        await (await officer.PostJsonAsync($"/api/v1/incidents/{id}/status", new { status = "verified" })).OkJsonAsync();
+
+        Assert.Equal(1, (await officer.GetJsonAsync($"/api/v1/incidents?region={world.CountyA}&status=verified")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await officer.GetJsonAsync($"/api/v1/incidents?region={world.CountyA}&status=responding")).GetProperty("total").GetInt32());
+        await (await officer.GetAsync("/api/v1/incidents?status=pending")).ProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+    }
+
+    [Fact]
+    public async Task Get_WhenAskedByNumber_ReturnsTheIncident()
+    {
+        var world = await app.WorldAsync();
+        var officer = await app.UserAsync(("duty-officer", world.CountyA));
+        var created = await (await officer.PostJsonAsync("/api/v1/incidents", Waterlogging(world.PointIn(world.CommunityA1))))
+            .OkJsonAsync(HttpStatusCode.Created);
+
+        var detail = await officer.GetJsonAsync($"/api/v1/incidents/{created.GetProperty("number").GetString()}");
+
+        Assert.Equal(created.GetProperty("id").GetString(), detail.GetProperty("incident").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task FileReport_WhenSameKeyOnAnotherIncident_IsANewRequest()
+    {
+        var world = await app.WorldAsync();
+        var officer = await app.UserAsync(("duty-officer", world.CountyA));
+        var first = (await (await officer.PostJsonAsync("/api/v1/incidents", Waterlogging(world.PointIn(world.CommunityA1))))
+            .OkJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString();
+        var second = (await (await officer.PostJsonAsync("/api/v1/incidents", Waterlogging(world.PointIn(world.CommunityA2))))
+            .OkJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString();
+        var key = Guid.NewGuid().ToString();
+        var report = new { kind = "initial", text = "初报" };
+
+        await (await officer.PostJsonAsync($"/api/v1/incidents/{first}/reports", report, key)).OkJsonAsync(HttpStatusCode.Created);
+        await (await officer.PostJsonAsync($"/api/v1/incidents/{second}/reports", report, key))
+            .ProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
+        Assert.Empty((await officer.GetJsonAsync($"/api/v1/incidents/{second}")).GetProperty("reports").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task FileReport_WhenIncidentClosed_AcceptsOnlyTheFinalReport()
+    {
+        var world = await app.WorldAsync();
+        var officer = await app.UserAsync(("duty-officer", world.CountyA));
+        var id = (await (await officer.PostJsonAsync("/api/v1/incidents", Waterlogging(world.PointIn(world.CommunityA1))))
+            .OkJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString();
+        await (await officer.PostJsonAsync($"/api/v1/incidents/{id}/reports", new { kind = "initial", text = "初报" })).OkJsonAsync(HttpStatusCode.Created);
+        await (await officer.PostJsonAsync($"/api/v1/incidents/{id}/status", new { status = "closed" })).OkJsonAsync();
+
+        await (await officer.PostJsonAsync($"/api/v1/incidents/{id}/reports", new { kind = "follow-up", text = "续报" }))
+            .ProblemAsync(HttpStatusCode.Conflict, "incident-closed");
+        await (await officer.PostJsonAsync($"/api/v1/incidents/{id}/reports", new { kind = "final", text = "终报" })).OkJsonAsync(HttpStatusCode.Created);
     }
 
     [Fact]

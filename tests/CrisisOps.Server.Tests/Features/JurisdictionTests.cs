@@ -106,6 +106,26 @@ public abstract class JurisdictionTests<TApp>(TApp app) : IClassFixture<TApp> wh
     }
 
     [Fact]
+    public async Task Scope_WhenCodesDifferOnlyInCase_DoesNotLeak()
+    {
+        var upper = await app.WorldAsync();
+        var lower = await app.WorldAsync(RegionWorld.CaseTwinOf(upper));
+        var officerUpper = await app.UserAsync(("duty-officer", upper.CountyA));
+        var (lat, lon) = upper.PointIn(upper.CommunityA1);
+        (await officerUpper.PostJsonAsync("/api/v1/incidents", new
+        {
+            title = "Upper-case world", category = "accident", type = "fire", severity = "IV", location = new { lat, lon },
+        })).EnsureSuccessStatusCode();
+
+        var officerLower = await app.UserAsync(("duty-officer", lower.CountyA));
+
+        Assert.Equal(0, (await officerLower.GetJsonAsync("/api/v1/incidents")).GetProperty("total").GetInt32());
+        Assert.Empty((await officerLower.GetJsonAsync("/api/v1/deadlines")).GetProperty("items").EnumerateArray());
+        Assert.DoesNotContain((await officerLower.GetJsonAsync("/api/v1/regions")).GetProperty("items").EnumerateArray(),
+            r => r.GetProperty("code").GetString() == upper.CountyA);
+    }
+
+    [Fact]
     public async Task Import_WhenCountyAdminImportsIntoAnotherCounty_Returns403AndStoresNothing()
     {
         var (world, _, _) = await ArrangeAsync();

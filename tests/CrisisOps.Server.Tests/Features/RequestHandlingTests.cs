@@ -68,6 +68,59 @@ public abstract class RequestHandlingTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task Journal_WhenManyWritersAppendConcurrently_ReaderFollowingPositionMissesNothing()
+    {
+        await app.WorldAsync();
+        long start;
+        await using (var db = app.Database.NewContext())
+        {
+            start = await db.Journal.MaxAsync(j => (long?)j.Id) ?? 0;
+        }
+
+        var writing = true;
+        var seen = new List<long>();
+        var reader = Task.Run(async () =>
+        {
+            var position = start;
+            while (true)
+            {
+                var done = !Volatile.Read(ref writing);
+                await using var db = app.Database.NewContext();
+                var batch = await db.Journal.Where(j => j.Id > position).OrderBy(j => j.Id).Select(j => j.Id).ToListAsync();
+                seen.AddRange(batch);
+                position = batch.Count > 0 ? batch[^1] : position;
+                if (done && batch.Count == 0)
+                {
+                    return;
+                }
+            }
+        });
+
+        var writers = Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            for (var n = 0; n < 20; n++)
+            {
+                await using var db = app.Database.NewContext();
+                db.Append(new Domain.Journal.JournalRecord(app.Clock.GetUtcNow(), $"writer{w}", "test.append", null, null, null, new { n }));
+                if (n % 2 == 0)
+                {
+                    db.Append(new Domain.Journal.JournalRecord(app.Clock.GetUtcNow(), $"writer{w}", "test.append", null, null, null, new { n, second = true }));
+                }
+
+                await db.SaveChangesAsync();
+            }
+        })).ToList();
+        await Task.WhenAll(writers);
+        Volatile.Write(ref writing, false);
+        await reader;
+
+        await using var check = app.Database.NewContext();
+        var all = await check.Journal.Where(j => j.Id > start).OrderBy(j => j.Id).Select(j => j.Id).ToListAsync();
+        Assert.True(all.Count >= 6 * 30);
+        Assert.Equal(all, seen);
+    }
+
+    [Fact]
     public async Task Journal_WhenQueryInvalid_Returns400()
     {
         var admin = await app.AdminAsync();

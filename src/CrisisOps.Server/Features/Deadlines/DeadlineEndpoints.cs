@@ -44,7 +44,7 @@ public static class DeadlineEndpoints
     {
         var errors = new FieldErrors();
         var ownerRole = default(Role);
-        errors.Check(owner is null || Roles.TryParse(owner, out ownerRole), "owner", "A role name such as duty-officer.");
+        errors.Check(owner is null || Roles.TryParse(owner, out ownerRole), "owner", "One of: " + ApiWords.List<Role>() + ".");
         errors.Check(status is null or "open" or "all", "status", "open (default) or all.");
         errors.Check(limit is null or (>= 1 and <= 1000), "limit", "From 1 to 1000.");
         errors.ThrowIfAny();

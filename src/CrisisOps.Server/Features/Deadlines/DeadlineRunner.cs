@@ -75,7 +75,7 @@ public sealed partial class DeadlineRunner(IDbContextFactory<CrisisOpsDbContext>
 
         if (firing.EscalatedTo is not null)
         {
-            db.Append(new JournalRecord(now, "system", JournalTypes.DeadlineEscalated, deadline.RegionCode, deadline.OriginRegionPath,
+            db.Append(new JournalRecord(now, "system", JournalTypes.DeadlineEscalated, deadline.OriginRegionCode, deadline.OriginRegionPath,
                 deadline.IncidentId, new
                 {
                     deadlineId = deadline.Id,
@@ -89,6 +89,15 @@ public sealed partial class DeadlineRunner(IDbContextFactory<CrisisOpsDbContext>
                 deadline.IsExercise));
         }
 
+        else
+        {
+            // The duty has reached the top of the tree unanswered: say so once, then stop checking.
+            db.Append(new JournalRecord(now, "system", JournalTypes.DeadlineExhausted, deadline.OriginRegionCode, deadline.OriginRegionPath,
+                deadline.IncidentId, new { deadlineId = deadline.Id, kind = deadline.Kind, owner = deadline.OwnerRole.Name(), region = deadline.RegionCode },
+                deadline.IsExercise));
+        }
+
+        // Every entry above is filed under the region where the duty arose, so its staff and all above them see it.
         try
         {
             await db.SaveChangesAsync(ct);

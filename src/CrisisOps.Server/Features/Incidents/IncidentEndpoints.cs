@@ -20,7 +20,7 @@ public static class IncidentEndpoints
         var incidents = app.MapGroup("/api/v1/incidents").WithTags("Incidents");
         incidents.MapPost("", ReportAsync).RequirePermission(Permission.ReportIncident).Idempotent();
         incidents.MapGet("", ListAsync).RequirePermission(Permission.ReadIncidents);
-        incidents.MapGet("/{id:guid}", GetAsync).RequirePermission(Permission.ReadIncidents);
+        incidents.MapGet("/{key}", GetAsync).RequirePermission(Permission.ReadIncidents);
         incidents.MapPost("/{id:guid}/status", ChangeStatusAsync).RequirePermission(Permission.ChangeIncidentStatus);
         incidents.MapPost("/{id:guid}/reports", FileReportAsync).RequirePermission(Permission.FileIncidentReport).Idempotent();
 
@@ -70,14 +70,16 @@ public static class IncidentEndpoints
         var (incident, _) = await service.ReportAsync(
             new NewIncident(body.Title!, body.Description, category, type, IncidentSeverity.IV, location, null, false, IncidentSource.Public),
             null, "public", _ => true, ct);
-        return TypedResults.Accepted($"/api/v1/public/incident-reports/{incident.Number}",
+        return TypedResults.Accepted((string?)null,
             new PublicReportResponse(incident.Number, "Thank you. Your report reached the duty officers and will be verified."));
     }
 
-    private static async Task<Ok<IncidentPage>> ListAsync(string? region, IncidentStatus? status, Guid? eventId, int? page, int? pageSize,
+    private static async Task<Ok<IncidentPage>> ListAsync(string? region, string? status, Guid? eventId, int? page, int? pageSize,
         CrisisOpsDbContext db, CallerAccessor caller, RegionDirectory directory, CancellationToken ct)
     {
         var errors = new FieldErrors();
+        var wanted = default(IncidentStatus);
+        errors.Check(status is null || ApiWords.TryParse(status, out wanted), "status", "One of: " + ApiWords.List<IncidentStatus>() + ".");
         errors.Check(page is null or >= 1, "page", "From 1.");
         errors.Check(pageSize is null or (>= 1 and <= 200), "pageSize", "From 1 to 200.");
         errors.ThrowIfAny();
@@ -93,7 +95,7 @@ public static class IncidentEndpoints
 
         if (status is not null)
         {
-            query = query.Where(i => i.Status == status);
+            query = query.Where(i => i.Status == wanted);
         }
 
         if (eventId is not null)
@@ -109,11 +111,16 @@ public static class IncidentEndpoints
         return TypedResults.Ok(new IncidentPage([.. items.Select(i => i.ToDto(snapshot.Find(i.RegionCode)))], number, size, total));
     }
 
-    private static async Task<Ok<IncidentDetail>> GetAsync(Guid id, CrisisOpsDbContext db, CallerAccessor caller,
+    /// <summary>One incident by id or by its number (<c>INC-…</c>).</summary>
+    private static async Task<Ok<IncidentDetail>> GetAsync(string key, CrisisOpsDbContext db, CallerAccessor caller,
         RegionDirectory directory, TimeProvider clock, CancellationToken ct)
     {
-        var incident = await db.Incidents.AsNoTracking().Include(i => i.Reports).SingleOrDefaultAsync(i => i.Id == id, ct)
-            ?? throw ProblemException.NotFound($"Incident '{id}'");
+        var query = db.Incidents.AsNoTracking().Include(i => i.Reports);
+        var incident = (Guid.TryParse(key, out var guid)
+                ? await query.SingleOrDefaultAsync(i => i.Id == guid, ct)
+                : await query.SingleOrDefaultAsync(i => i.Number == key, ct))
+            ?? throw ProblemException.NotFound($"Incident '{key}'");
+        var id = incident.Id;
         await caller.RequireAsync(Permission.ReadIncidents, incident.RegionPath, ct);
         var deadlines = await db.Deadlines.AsNoTracking().Where(d => d.IncidentId == id).ToListAsync(ct);
         var snapshot = await directory.GetAsync(ct);

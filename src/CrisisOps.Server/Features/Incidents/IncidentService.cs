@@ -97,7 +97,7 @@ public sealed class IncidentService(CrisisOpsDbContext db, RegionDirectory direc
             foreach (var deadline in open)
             {
                 deadline.Cancel(now);
-                db.Append(new JournalRecord(now, access.Name, JournalTypes.DeadlineCancelled, deadline.RegionCode, deadline.OriginRegionPath,
+                db.Append(new JournalRecord(now, access.Name, JournalTypes.DeadlineCancelled, deadline.OriginRegionCode, deadline.OriginRegionPath,
                     incident.Id, new { deadlineId = deadline.Id, kind = deadline.Kind, reason = "incident closed" }, incident.IsExercise));
             }
         }
@@ -124,7 +124,7 @@ public sealed class IncidentService(CrisisOpsDbContext db, RegionDirectory direc
             if (duty is not null)
             {
                 duty.Meet(now);
-                db.Append(new JournalRecord(now, access.Name, JournalTypes.DeadlineMet, duty.RegionCode, duty.OriginRegionPath, incident.Id,
+                db.Append(new JournalRecord(now, access.Name, JournalTypes.DeadlineMet, duty.OriginRegionCode, duty.OriginRegionPath, incident.Id,
                     new
                     {
                         deadlineId = duty.Id,

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace CrisisOps.Server.Features.Journal;
 
 public sealed record JournalEntryDto(long Id, DateTimeOffset Time, string Actor, string? RegionCode, Guid? IncidentId,
-    string Type, JsonElement Payload, bool Exercise);
+    string Type, JsonElement Payload, bool IsExercise);
 
 public sealed record JournalPage(IReadOnlyList<JournalEntryDto> Items, long? Next);
 
@@ -112,6 +112,13 @@ public static class JournalEndpoints
         {
             while (!ct.IsCancellationRequested)
             {
+                // Rights are read again on every round: a revoked role or token ends the stream.
+                if (!(await caller.RefreshAsync(ct)).HasAnywhere(Permission.ReadJournal))
+                {
+                    await http.Response.WriteAsync("event: access-revoked\ndata: {}\n\n", ct);
+                    return;
+                }
+
                 List<JournalEntry> batch;
                 await using (var db = await factory.CreateDbContextAsync(ct))
                 {

@@ -80,11 +80,12 @@ public sealed class RegionImporter(CrisisOpsDbContext db, RegionDirectory direct
             }
         }
 
-        // The import belongs to the highest region it touches, so those who may see that region see the entry.
-        var top = plan.Regions.OrderBy(r => r.Path.Length).FirstOrDefault();
+        // The import is filed under the deepest region that contains everything it touched, so
+        // exactly those who may see all of it see the entry.
+        var scope = CommonAncestor(plan.Regions.Select(r => r.Path).Concat(plan.Sites.Select(s => s.RegionPath)));
         db.Append(new JournalRecord(clock.GetUtcNow(), actor, JournalTypes.RegionsImported,
-            top?.Definition.ParentCode?.Value ?? top?.Definition.Code.Value,
-            top is null ? null : ParentPath(top.Path) ?? top.Path,
+            scope is null ? null : RegionPath.Codes(scope)[^1],
+            scope,
             null,
             new
             {
@@ -99,9 +100,16 @@ public sealed class RegionImporter(CrisisOpsDbContext db, RegionDirectory direct
         return new RegionImportResult(plan.Regions.Count, plan.Sites.Count, false, warnings);
     }
 
-    private static string? ParentPath(string path)
+    /// <summary>Deepest path that is or contains every given path, or null when they share no root.</summary>
+    private static string? CommonAncestor(IEnumerable<string> paths)
     {
-        var codes = RegionPath.Codes(path);
-        return codes.Count <= 1 ? null : RegionPath.Of(codes.Take(codes.Count - 1));
+        List<string>? common = null;
+        foreach (var path in paths)
+        {
+            var codes = RegionPath.Codes(path);
+            common = common is null ? [.. codes] : [.. common.Zip(codes).TakeWhile(p => p.First == p.Second).Select(p => p.First)];
+        }
+
+        return common is { Count: > 0 } ? RegionPath.Of(common) : null;
     }
 }

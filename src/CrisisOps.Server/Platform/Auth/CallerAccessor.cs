@@ -9,9 +9,37 @@ namespace CrisisOps.Server.Platform.Auth;
 /// The caller's grants, read from the database once per request, so a revoked role stops
 /// working at once for cookies and tokens alike.
 /// </summary>
-public sealed class CallerAccessor(IHttpContextAccessor http, CrisisOpsDbContext db)
+public sealed class CallerAccessor(IHttpContextAccessor http, IDbContextFactory<CrisisOpsDbContext> factory, TimeProvider clock)
 {
     private CallerAccess? _access;
+
+    /// <summary>
+    /// Reads the grants again and checks that the caller's token (if any) is still usable: for
+    /// long-lived requests such as the live feed, so a revoked role or token ends them too.
+    /// </summary>
+    public async Task<CallerAccess> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        _access = null;
+        var access = await GetAsync(cancellationToken);
+        if (!access.IsAuthenticated)
+        {
+            return access;
+        }
+
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == access.UserId, cancellationToken);
+        var tokenClaim = http.HttpContext?.User.FindFirstValue("token_id");
+        var tokenOk = true;
+        if (tokenClaim is not null)
+        {
+            var token = Guid.TryParse(tokenClaim, out var tokenId)
+                ? await db.AccessTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == tokenId, cancellationToken)
+                : null;
+            tokenOk = token?.IsUsableAt(clock.GetUtcNow()) == true;
+        }
+
+        return _access = user is null || user.IsDisabled || !tokenOk ? CallerAccess.Anonymous : access;
+    }
 
     public async Task<CallerAccess> GetAsync(CancellationToken cancellationToken = default)
     {
@@ -27,6 +55,7 @@ public sealed class CallerAccessor(IHttpContextAccessor http, CrisisOpsDbContext
             return _access = CallerAccess.Anonymous;
         }
 
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var grants = await db.RoleGrants.AsNoTracking()
             .Where(g => g.UserId == userId)
             .Select(g => new Grant(g.Role, g.RegionCode, g.RegionPath, g.Department))
