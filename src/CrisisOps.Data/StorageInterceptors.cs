@@ -31,74 +31,51 @@ public sealed class SqliteCaseSensitiveLike : DbConnectionInterceptor
 /// <summary>
 /// Journal ids must become visible in order: a live-feed reader that has passed id N must never see
 /// a smaller id commit later. PostgreSQL hands out identity values at insert, and concurrent
-/// transactions may commit in another order, so every transaction that appends to the journal first
-/// takes one transaction-scoped advisory lock; ids are then assigned and committed one writer at a
-/// time. (SQLite serialises writers anyway.) The lock is held only from the journal insert to commit.
+/// transactions may commit in another order, so a save that appends to the journal takes one
+/// transaction-scoped advisory lock as the very first statement of its transaction; ids are then
+/// assigned and committed one writer at a time. Taking it first, before any row lock, keeps every
+/// writer's lock order the same, so the lock cannot deadlock with row locks. (SQLite serialises
+/// writers anyway.)
 /// </summary>
-public sealed class PostgresJournalOrder : DbCommandInterceptor
+public sealed class PostgresJournalOrder : DbTransactionInterceptor
 {
     /// <summary>Arbitrary, fixed key of the advisory lock that orders journal appends.</summary>
     public const long LockKey = 0x43_52_49_53_49_53; // "CRISIS"
 
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        LockIfAppending(command);
-        return result;
-    }
+    private static readonly string Sql = FormattableString.Invariant($"SELECT pg_advisory_xact_lock({LockKey});");
 
-    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
-        await LockIfAppendingAsync(command, cancellationToken);
-        return result;
-    }
-
-    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        LockIfAppending(command);
-        return result;
-    }
-
-    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        await LockIfAppendingAsync(command, cancellationToken);
-        return result;
-    }
-
-    private static bool AppendsToJournal(DbCommand command) =>
-        command.CommandText.Contains("INSERT INTO journal", StringComparison.Ordinal);
-
-    private static DbCommand? LockCommand(DbCommand command)
-    {
-        if (!AppendsToJournal(command))
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (AppendsToJournal(eventData))
         {
-            return null;
+            using var command = connection.CreateCommand();
+            command.Transaction = result;
+            command.CommandText = Sql;
+            command.ExecuteNonQuery();
         }
 
-        if (command.Transaction is null)
+        return result;
+    }
+
+    public override async ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData,
+        DbTransaction result, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(eventData);
+        if (AppendsToJournal(eventData))
         {
-            throw new InvalidOperationException("Journal appends on PostgreSQL must run inside a transaction (AutoTransactionBehavior.Always).");
+            await using var command = connection.CreateCommand();
+            command.Transaction = result;
+            command.CommandText = Sql;
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var lockCommand = command.Connection!.CreateCommand();
-        lockCommand.Transaction = command.Transaction;
-        lockCommand.CommandText = FormattableString.Invariant($"SELECT pg_advisory_xact_lock({LockKey});");
-        return lockCommand;
+        return result;
     }
 
-    private static void LockIfAppending(DbCommand command)
-    {
-        using var lockCommand = LockCommand(command);
-        lockCommand?.ExecuteNonQuery();
-    }
-
-    private static async Task LockIfAppendingAsync(DbCommand command, CancellationToken cancellationToken)
-    {
-        await using var lockCommand = LockCommand(command);
-        if (lockCommand is not null)
-        {
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+    private static bool AppendsToJournal(TransactionEndEventData eventData) =>
+        eventData.Context?.ChangeTracker.Entries<Domain.Journal.JournalEntry>()
+            .Any(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added) == true;
 }

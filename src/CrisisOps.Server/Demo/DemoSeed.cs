@@ -32,6 +32,12 @@ public static class DemoSeed
     public static async Task SeedAsync(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var configured = app.Configuration["Demo:Password"];
+        if (configured is { Length: > 0 and < AccessEndpoints.MinPasswordLength })
+        {
+            throw new InvalidOperationException($"Demo:Password must have at least {AccessEndpoints.MinPasswordLength} characters.");
+        }
+
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrisisOpsDbContext>();
         if (await db.Regions.AnyAsync())
@@ -47,12 +53,6 @@ public static class DemoSeed
 
         var hasher = scope.ServiceProvider.GetRequiredService<PasswordHasher<User>>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        var configured = app.Configuration["Demo:Password"];
-        if (configured is { Length: > 0 and < AccessEndpoints.MinPasswordLength })
-        {
-            throw new InvalidOperationException($"Demo:Password must have at least {AccessEndpoints.MinPasswordLength} characters.");
-        }
-
         var password = string.IsNullOrEmpty(configured) ? TokenSecrets.NewPassword() : configured;
         var now = clock.GetUtcNow();
         var regions = await db.Regions.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Path);

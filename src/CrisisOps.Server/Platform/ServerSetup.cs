@@ -35,6 +35,10 @@ public static class ServerSetup
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
 
+        // `dotnet run` outside Development must still serve the framework's and packages' static files
+        // (blazor.web.js) from the build output; after `dotnet publish` they are in wwwroot and this is a no-op.
+        builder.WebHost.UseStaticWebAssets();
+
         // The system clock is named here and nowhere else; tests replace it with FakeTimeProvider.
         services.AddSingleton(TimeProvider.System);
 
@@ -64,8 +68,21 @@ public static class ServerSetup
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
 
-                // An API answers 401/403; it does not redirect to a login page.
-                o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                // The API answers 401/403; console pages send people to the sign-in page.
+                o.LoginPath = "/signin";
+                o.Events.OnRedirectToLogin = c =>
+                {
+                    if (IsApi(c.Request))
+                    {
+                        c.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    }
+                    else
+                    {
+                        c.Response.Redirect(c.RedirectUri);
+                    }
+
+                    return Task.CompletedTask;
+                };
                 o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
             })
             .AddScheme<AuthenticationSchemeOptions, AccessTokenHandler>(AuthSchemes.Bearer, null);
@@ -76,6 +93,9 @@ public static class ServerSetup
         services.AddScoped<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, PermissionHandler>();
         services.AddSingleton<PasswordHasher<User>>();
 
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddLocalization();
         services.AddSingleton<RegionDirectory>();
         services.AddScoped<RegionImporter>();
         services.AddScoped<IncidentService>();
@@ -97,6 +117,9 @@ public static class ServerSetup
 
         return builder;
     }
+
+    private static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api", StringComparison.Ordinal) || request.Path.StartsWithSegments("/openapi", StringComparison.Ordinal);
 
     public static void ConfigureJson(JsonSerializerOptions options)
     {
@@ -131,17 +154,27 @@ public static class ServerSetup
             app.UseForwardedHeaders(forwarded);
         }
 
+        app.UseRequestLocalization(Localization.Options());
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference().AllowAnonymous();
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
-        app.MapGet("/", () => TypedResults.Redirect("/scalar")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/", () => TypedResults.Redirect("/console")).AllowAnonymous().ExcludeFromDescription();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapConsoleAccountEndpoints();
+
+        // Console pages need a signed-in user (each page then asks for its own permission); the public
+        // site's pages say [AllowAnonymous] themselves.
+        app.MapRazorComponents<Components.App>()
+            .AddInteractiveServerRenderMode()
+            .RequireAuthorization(PermissionPolicies.SignedIn);
 
         app.MapAccessEndpoints();
         app.MapRegionEndpoints();

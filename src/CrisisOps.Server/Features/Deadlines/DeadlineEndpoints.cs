@@ -52,7 +52,7 @@ public static class DeadlineEndpoints
         var access = await caller.GetAsync(ct);
 
         // Staff of the region where a duty arose and of every region above it see it, wherever it has escalated to.
-        var query = db.Deadlines.AsNoTracking().WhereUnder(d => d.OriginRegionPath, access.ScopesFor(Permission.ReadDeadlines));
+        var query = DeadlineQueries.Visible(db, access);
         if (region is not null)
         {
             var r = await directory.ScopeAsync(region, Permission.ReadDeadlines, caller, ct);
@@ -77,7 +77,7 @@ public static class DeadlineEndpoints
         var now = clock.GetUtcNow();
         var items = await query.OrderBy(d => d.DueAt).Take(limit ?? 500).ToListAsync(ct);
         return TypedResults.Ok(new DeadlineList(
-            [.. items.OrderByDescending(d => d.IsOverdue(now)).ThenBy(d => d.DueAt).Select(d => d.ToDto(now))], now));
+            [.. items.OverdueFirst(now).Select(d => d.ToDto(now))], now));
     }
 
     internal static DeadlineDto ToDto(this Deadline d, DateTimeOffset now) => new(

@@ -86,7 +86,7 @@ public static class IncidentEndpoints
 
         var access = await caller.GetAsync(ct);
         var snapshot = await directory.GetAsync(ct);
-        var query = db.Incidents.AsNoTracking().WhereUnder(i => i.RegionPath, access.ScopesFor(Permission.ReadIncidents));
+        var query = IncidentQueries.Visible(db, access);
         if (region is not null)
         {
             var r = await directory.ScopeAsync(region, Permission.ReadIncidents, caller, ct);
@@ -115,11 +115,7 @@ public static class IncidentEndpoints
     private static async Task<Ok<IncidentDetail>> GetAsync(string key, CrisisOpsDbContext db, CallerAccessor caller,
         RegionDirectory directory, TimeProvider clock, CancellationToken ct)
     {
-        var query = db.Incidents.AsNoTracking().Include(i => i.Reports);
-        var incident = (Guid.TryParse(key, out var guid)
-                ? await query.SingleOrDefaultAsync(i => i.Id == guid, ct)
-                : await query.SingleOrDefaultAsync(i => i.Number == key, ct))
-            ?? throw ProblemException.NotFound($"Incident '{key}'");
+        var incident = await IncidentQueries.FindAsync(db, key, ct) ?? throw ProblemException.NotFound($"Incident '{key}'");
         var id = incident.Id;
         await caller.RequireAsync(Permission.ReadIncidents, incident.RegionPath, ct);
         var deadlines = await db.Deadlines.AsNoTracking().Where(d => d.IncidentId == id).ToListAsync(ct);

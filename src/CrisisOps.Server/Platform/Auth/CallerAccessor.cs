@@ -6,12 +6,39 @@ using Microsoft.EntityFrameworkCore;
 namespace CrisisOps.Server.Platform.Auth;
 
 /// <summary>
-/// The caller's grants, read from the database once per request, so a revoked role stops
-/// working at once for cookies and tokens alike.
+/// The caller's grants, read from the database once per request (API) or on every
+/// <see cref="RefreshAsync"/> (console pages, whose circuit outlives a request), so a revoked role
+/// stops working at once for cookies and tokens alike. Who the caller is comes from the request, or
+/// inside a console circuit from its authentication state.
 /// </summary>
-public sealed class CallerAccessor(IHttpContextAccessor http, IDbContextFactory<CrisisOpsDbContext> factory, TimeProvider clock)
+public sealed class CallerAccessor(IHttpContextAccessor http, IServiceProvider services,
+    IDbContextFactory<CrisisOpsDbContext> factory, TimeProvider clock)
 {
     private CallerAccess? _access;
+
+    private async Task<ClaimsPrincipal?> PrincipalAsync()
+    {
+        if (http.HttpContext is { } context && context.WebSockets.IsWebSocketRequest == false
+            && !context.Request.Path.StartsWithSegments("/_blazor", StringComparison.Ordinal))
+        {
+            return context.User;
+        }
+
+        var state = services.GetService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>();
+        if (state is null)
+        {
+            return http.HttpContext?.User;
+        }
+
+        try
+        {
+            return (await state.GetAuthenticationStateAsync()).User;
+        }
+        catch (InvalidOperationException)
+        {
+            return http.HttpContext?.User;
+        }
+    }
 
     /// <summary>
     /// Reads the grants again and checks that the caller's token (if any) is still usable: for
@@ -28,7 +55,7 @@ public sealed class CallerAccessor(IHttpContextAccessor http, IDbContextFactory<
 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == access.UserId, cancellationToken);
-        var tokenClaim = http.HttpContext?.User.FindFirstValue("token_id");
+        var tokenClaim = (await PrincipalAsync())?.FindFirstValue("token_id");
         var tokenOk = true;
         if (tokenClaim is not null)
         {
@@ -48,7 +75,7 @@ public sealed class CallerAccessor(IHttpContextAccessor http, IDbContextFactory<
             return _access;
         }
 
-        var user = http.HttpContext?.User;
+        var user = await PrincipalAsync();
         if (user?.Identity?.IsAuthenticated != true
             || !Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {

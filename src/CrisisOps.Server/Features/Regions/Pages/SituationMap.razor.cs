@@ -1,0 +1,289 @@
+using System.Text.Json;
+using CrisisOps.Data;
+using CrisisOps.Domain.Access;
+using CrisisOps.Domain.Incidents;
+using CrisisOps.Domain.Regions;
+using CrisisOps.Server.Components.Shared;
+using CrisisOps.Server.Features.Incidents;
+using CrisisOps.Server.Features.Journal;
+using CrisisOps.Server.Platform;
+using CrisisOps.Server.Platform.Auth;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.JSInterop;
+
+namespace CrisisOps.Server.Features.Regions.Pages;
+
+/// <summary>
+/// The user's jurisdiction on a map: regions, vulnerable sites and open incidents, live from the
+/// journal; click a region for details, or report an incident where you click.
+/// </summary>
+public sealed partial class SituationMap
+{
+    private readonly List<Incident> _incidents = [];
+    private HashSet<Guid> _overdue = [];
+    private ElementReference _mapElement;
+    private IJSObjectReference? _module;
+    private IJSObjectReference? _map;
+    private DotNetObjectReference<SituationMap>? _self;
+    private IDisposable? _subscription;
+    private bool _mapReady;
+    private bool _mapUnavailable;
+    private int _regionCount;
+    private bool _reportMode;
+    private GeoPoint? _reportAt;
+    private string _title = "";
+    private string? _description;
+    private IncidentType _type = IncidentType.Waterlogging;
+    private IncidentSeverity _severity = IncidentSeverity.IV;
+    private string? _error;
+    private Region? _selected;
+    private List<Site> _selectedSites = [];
+
+    [Inject] private IDbContextFactory<CrisisOpsDbContext> Db { get; set; } = null!;
+
+    [Inject] private CallerAccessor Caller { get; set; } = null!;
+
+    [Inject] private JournalNotifier Notifier { get; set; } = null!;
+
+    [Inject] private IServiceScopeFactory Scopes { get; set; } = null!;
+
+    [Inject] private IJSRuntime JS { get; set; } = null!;
+
+    [Inject] private NavigationManager Navigation { get; set; } = null!;
+
+    [Inject] private TimeProvider Clock { get; set; } = null!;
+
+    [Inject] private IConfiguration Configuration { get; set; } = null!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        await LoadIncidentsAsync();
+        if (RendererInfo.IsInteractive)
+        {
+            // The eShop pattern: a subscription we dispose, and callbacks marshalled with InvokeAsync.
+            _subscription = Notifier.Subscribe(() => _ = InvokeAsync(async () =>
+            {
+                await LoadIncidentsAsync();
+                await PushIncidentsAsync();
+                StateHasChanged();
+            }));
+        }
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender || !RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
+        _self = DotNetObjectReference.Create(this);
+        _module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/situation-map.js");
+        _map = await _module.InvokeAsync<IJSObjectReference?>("create", _mapElement, new
+        {
+            tileUrl = Configuration["Map:TileUrl"],
+            tileAttribution = Configuration["Map:TileAttribution"],
+            attribution = "Demo regions: fictitious · sites © OpenStreetMap contributors",
+        }, _self);
+        if (_map is null)
+        {
+            _mapUnavailable = true;
+            StateHasChanged();
+            return;
+        }
+
+        var (regions, sites) = await LoadGeographyAsync();
+        _regionCount = regions.Count;
+        await _module.InvokeVoidAsync("setRegions", _map, new { type = "FeatureCollection", features = regions }, true);
+        await _module.InvokeVoidAsync("setSites", _map, sites);
+        await PushIncidentsAsync();
+        _mapReady = true;
+        StateHasChanged();
+    }
+
+    private async Task LoadIncidentsAsync()
+    {
+        var access = await Caller.RefreshAsync();
+        await using var db = await Db.CreateDbContextAsync();
+        var (incidents, overdue) = await IncidentQueries.OpenAsync(db, access, Clock.GetUtcNow(), 200, CancellationToken.None);
+        _incidents.Clear();
+        _incidents.AddRange(incidents);
+        _overdue = overdue;
+    }
+
+    private async Task<(List<object> Regions, List<object> Sites)> LoadGeographyAsync()
+    {
+        var access = await Caller.RefreshAsync();
+        var scopes = access.ScopesFor(Permission.ReadRegions);
+        await using var db = await Db.CreateDbContextAsync();
+        var regions = await db.Regions.AsNoTracking().WhereUnder(r => r.Path, scopes)
+            .Where(r => r.BoundaryGeoJson != null).OrderBy(r => r.Depth).ToListAsync();
+        var sites = await db.Sites.AsNoTracking().WhereUnder(s => s.RegionPath, scopes).ToListAsync();
+        return (
+            [.. regions.Select(r => (object)new
+            {
+                type = "Feature",
+                geometry = JsonDocument.Parse(r.BoundaryGeoJson!).RootElement,
+                properties = new
+                {
+                    code = r.Code,
+                    level = Words.Of(r.Level),
+                    name = $"{r.NameZh} {r.NameEn}",
+                    lowLying = r.Attributes.Contains("low-lying"),
+                },
+            })],
+            [.. sites.Select(s => (object)new
+            {
+                lat = s.Location.Latitude,
+                lon = s.Location.Longitude,
+                type = Words.Of(s.Type),
+                name = $"{s.NameZh} {s.NameEn}",
+                typeName = SiteName(s.Type),
+            })]);
+    }
+
+    private string SiteName(SiteType type) => T[type switch
+    {
+        SiteType.NursingHome => "SiteNursingHome",
+        SiteType.School => "SiteSchool",
+        SiteType.Hospital => "SiteHospital",
+        _ => "SiteShelter",
+    }];
+
+    private async Task PushIncidentsAsync()
+    {
+        if (_module is null || _map is null)
+        {
+            return;
+        }
+
+        await _module.InvokeVoidAsync("setIncidents", _map, _incidents.Where(i => i.Location is not null).Select(i => new
+        {
+            id = i.Number,
+            number = i.Number,
+            title = i.Title,
+            status = Words.Of(i.Status),
+            lat = i.Location!.Value.Latitude,
+            lon = i.Location!.Value.Longitude,
+            overdue = _overdue.Contains(i.Id),
+        }));
+    }
+
+    private async Task ToggleReportModeAsync()
+    {
+        _reportMode = !_reportMode;
+        if (_module is not null && _map is not null)
+        {
+            await _module.InvokeVoidAsync("setReportMode", _map, _reportMode);
+        }
+    }
+
+    private async Task CancelReportAsync()
+    {
+        _reportAt = null;
+        _reportMode = false;
+        _error = null;
+        if (_module is not null && _map is not null)
+        {
+            await _module.InvokeVoidAsync("setReportMode", _map, false);
+        }
+    }
+
+    [JSInvokable]
+    public async Task OnMapClicked(double lat, double lon)
+    {
+        if (!GeoPoint.IsValid(lat, lon))
+        {
+            return;
+        }
+
+        _reportAt = new GeoPoint(lat, lon);
+        _reportMode = false;
+        if (_module is not null && _map is not null)
+        {
+            await _module.InvokeVoidAsync("setReportMode", _map, false);
+        }
+
+        StateHasChanged();
+    }
+
+    [JSInvokable]
+    public async Task OnRegionClicked(string code)
+    {
+        var access = await Caller.RefreshAsync();
+        await using var db = await Db.CreateDbContextAsync();
+        var region = await db.Regions.AsNoTracking().SingleOrDefaultAsync(r => r.Code == code);
+        if (region is null || !access.Can(Permission.ReadRegions, region.Path))
+        {
+            return;
+        }
+
+        _selected = region;
+        _selectedSites = await db.Sites.AsNoTracking().Where(s => s.RegionPath.StartsWith(region.Path)).OrderBy(s => s.Code).ToListAsync();
+        StateHasChanged();
+    }
+
+    [JSInvokable]
+    public void OnIncidentClicked(string number) => Navigation.NavigateTo($"console/incidents/{Uri.EscapeDataString(number)}");
+
+    private async Task SubmitReportAsync()
+    {
+        if (_reportAt is not { } at)
+        {
+            return;
+        }
+
+        _error = null;
+        if (string.IsNullOrWhiteSpace(_title))
+        {
+            _error = T["Title"] + " ?";
+            return;
+        }
+
+        var access = await Caller.RefreshAsync();
+        var category = Enum.GetValues<IncidentCategory>().First(c => _type.BelongsTo(c));
+        try
+        {
+            await using var scope = Scopes.CreateAsyncScope();
+            var service = scope.ServiceProvider.GetRequiredService<IncidentService>();
+            await service.ReportAsync(new NewIncident(_title, _description, category, _type, _severity, at, null, false, IncidentSource.Staff),
+                null, access.Name, path => access.Can(Permission.ReportIncident, path), CancellationToken.None);
+            _reportAt = null;
+            _title = "";
+            _description = null;
+        }
+        catch (ProblemException ex)
+        {
+            _error = ex.Detail ?? ex.Title;
+        }
+        catch (Domain.DomainException ex)
+        {
+            _error = ex.Message;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _subscription?.Dispose();
+        try
+        {
+            if (_module is not null)
+            {
+                await _module.InvokeVoidAsync("dispose", _map);
+                await _module.DisposeAsync();
+            }
+
+            if (_map is not null)
+            {
+                await _map.DisposeAsync();
+            }
+        }
+        catch (JSDisconnectedException)
+        {
+            // The browser is gone; nothing to clean up on its side.
+        }
+
+        _self?.Dispose();
+    }
+}

@@ -1,0 +1,104 @@
+// Leaflet glue for the situation map. Everything people wrote is put into the page as text
+// (textContent), never as HTML. No tiles unless the server is configured with a tile URL.
+
+const siteColours = { 'nursing-home': '#b5179e', school: '#f28c28', hospital: '#d62828', shelter: '#2a9d8f' };
+const levelWeight = { province: 3, city: 3, county: 2.5, township: 1.5, community: 0.8 };
+
+function textElement(lines) {
+    const el = document.createElement('div');
+    for (const line of lines) {
+        const row = document.createElement('div');
+        row.textContent = line;
+        el.appendChild(row);
+    }
+    return el;
+}
+
+export function create(element, options, dotnet) {
+    if (!window.L) {
+        return null;
+    }
+    const map = L.map(element, { zoomControl: true, attributionControl: true, preferCanvas: false });
+    if (options.tileUrl) {
+        L.tileLayer(options.tileUrl, { attribution: options.tileAttribution || '', maxZoom: 19 }).addTo(map);
+    }
+    if (options.attribution) {
+        map.attributionControl.addAttribution(options.attribution);
+    }
+    const state = { map, layers: {}, dotnet, reportMode: false };
+    map.on('click', e => {
+        if (state.reportMode) {
+            dotnet.invokeMethodAsync('OnMapClicked', e.latlng.lat, e.latlng.lng);
+        }
+    });
+    return state;
+}
+
+export function setReportMode(state, on) {
+    if (!state) return;
+    state.reportMode = on;
+    state.map.getContainer().classList.toggle('report-mode', on);
+}
+
+function replace(state, name, layer) {
+    if (state.layers[name]) {
+        state.map.removeLayer(state.layers[name]);
+    }
+    state.layers[name] = layer;
+    layer.addTo(state.map);
+}
+
+export function setRegions(state, collection, fit) {
+    if (!state) return;
+    const layer = L.geoJSON(collection, {
+        style: f => ({
+            color: f.properties.level === 'community' ? '#5b6770' : '#1d3557',
+            weight: levelWeight[f.properties.level] || 1,
+            fill: f.properties.level === 'community',
+            fillColor: f.properties.lowLying ? '#8ecae6' : '#e9ecef',
+            fillOpacity: f.properties.level === 'community' ? 0.45 : 0,
+        }),
+        onEachFeature: (f, l) => {
+            l.bindTooltip(textElement([f.properties.name, f.properties.code]), { sticky: true });
+            l.on('click', e => {
+                if (state.reportMode) return;
+                L.DomEvent.stopPropagation(e);
+                state.dotnet.invokeMethodAsync('OnRegionClicked', f.properties.code);
+            });
+        },
+    });
+    replace(state, 'regions', layer);
+    layer.bringToBack();
+    if (fit && layer.getBounds().isValid()) {
+        state.map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+    }
+}
+
+export function setSites(state, sites) {
+    if (!state) return;
+    const group = L.layerGroup(sites.map(s =>
+        L.circleMarker([s.lat, s.lon], { radius: 5, color: '#fff', weight: 1, fillColor: siteColours[s.type] || '#555', fillOpacity: 1 })
+            .bindTooltip(textElement([s.name, s.typeName]))));
+    replace(state, 'sites', group);
+}
+
+export function setIncidents(state, incidents) {
+    if (!state) return;
+    const group = L.layerGroup(incidents.map(i => {
+        const marker = L.circleMarker([i.lat, i.lon], {
+            radius: 10, color: '#000', weight: 2, fillColor: i.overdue ? '#d00000' : '#ffba08', fillOpacity: 0.9,
+            className: 'incident-marker',
+        });
+        marker.bindTooltip(textElement([i.number, i.title, i.status]));
+        marker.on('click', e => {
+            L.DomEvent.stopPropagation(e);
+            if (!state.reportMode) state.dotnet.invokeMethodAsync('OnIncidentClicked', i.id);
+        });
+        return marker;
+    }));
+    replace(state, 'incidents', group);
+}
+
+export function dispose(state) {
+    if (state) state.map.remove();
+}
