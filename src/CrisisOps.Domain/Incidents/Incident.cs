@@ -97,6 +97,9 @@ public sealed class Incident
 
     public List<IncidentReport> Reports { get; private set; } = [];
 
+    /// <summary>The statuses the lifecycle allows next, in order.</summary>
+    public IReadOnlyList<IncidentStatus> AllowedNext() => Transitions[Status];
+
     /// <summary>Moves the incident along its lifecycle.</summary>
     /// <exception cref="DomainException"><c>illegal-status-change</c> when the lifecycle does not allow the move.</exception>
     public void ChangeStatus(IncidentStatus target, DateTimeOffset now)
