@@ -81,6 +81,20 @@ public sealed class ConsoleTests(BrowserServer server) : IClassFixture<BrowserSe
     }
 
     [Fact]
+    public async Task Console_WhenOnAPhone_FitsTheScreen()
+    {
+        var page = await server.SignInAsync("duty.kre0101", BrowserServer.DemoPassword);
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("console/deadlines");
+        await page.Locator("h1").WaitForAsync();
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the deadlines page scrolls sideways on a phone");
+        await page.GotoAsync("console");
+        await WaitForMapAsync(page);
+        await BrowserServer.ScreenshotAsync(page, "07-phone-map");
+    }
+
+    [Fact]
     public async Task SignIn_WhenPasswordWrong_SaysSoAndStaysOut()
     {
         server.Require();
