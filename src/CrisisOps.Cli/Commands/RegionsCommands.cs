@@ -34,11 +34,16 @@ internal static class RegionsCommands
 
             using var content = new StreamContent(stream);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/geo+json");
-            var response = await context.Connect().PostAsync(
-                "api/v1/regions/import",
-                new QueryParameters { { "dryRun", isDryRun ? "true" : "false" } },
-                content,
-                cancellationToken);
+            // A province with community boundaries takes a while to upload and validate: show that
+            // something is happening (on stderr, so stdout stays clean for scripts).
+            var client = context.Connect();
+            var response = await context.Error.Status().StartAsync(
+                Markup.Escape(Localized.Format(Strings.ImportInProgress, path.Name, path.Length / 1024)),
+                _ => client.PostAsync(
+                    "api/v1/regions/import",
+                    new QueryParameters { { "dryRun", isDryRun ? "true" : "false" } },
+                    content,
+                    cancellationToken));
             if (context.Json)
             {
                 context.WriteJson(response.Body);
