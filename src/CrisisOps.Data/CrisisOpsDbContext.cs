@@ -4,6 +4,7 @@ using CrisisOps.Domain.Deadlines;
 using CrisisOps.Domain.Incidents;
 using CrisisOps.Domain.Journal;
 using CrisisOps.Domain.Regions;
+using CrisisOps.Domain.Warning;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -48,6 +49,10 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<Station> Stations => Set<Station>();
+
+    public DbSet<Reading> Readings => Set<Reading>();
 
     /// <summary>Appends a journal entry to this unit of work: it commits with the change it records.</summary>
     public JournalEntry Append(JournalRecord record)
@@ -218,6 +223,49 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
             b.Property(r => r.RequestHash).HasMaxLength(64);
             b.Property(r => r.ContentType).HasMaxLength(200);
             b.Property(r => r.Location).HasMaxLength(500);
+        });
+
+        modelBuilder.Entity<Station>(b =>
+        {
+            b.ToTable("stations");
+            b.HasKey(s => s.Code);
+            b.Property(s => s.Code).HasMaxLength(64);
+            b.Property(s => s.NameZh).HasMaxLength(200);
+            b.Property(s => s.NameEn).HasMaxLength(200);
+            b.Property(s => s.Unit).HasMaxLength(16);
+            b.Property(s => s.RegionCode).HasMaxLength(64);
+            b.Property(s => s.RegionPath).HasMaxLength(1024);
+            b.ComplexProperty(s => s.Location, l =>
+            {
+                l.Property(p => p.Latitude).HasColumnName("latitude");
+                l.Property(p => p.Longitude).HasColumnName("longitude");
+            });
+            b.ComplexProperty(s => s.Range, r =>
+            {
+                r.Property(p => p.Min).HasColumnName("valid_min");
+                r.Property(p => p.Max).HasColumnName("valid_max");
+            });
+            b.ComplexProperty(s => s.Thresholds, t =>
+            {
+                t.Property(p => p.General).HasColumnName("threshold_general");
+                t.Property(p => p.Attention).HasColumnName("threshold_attention");
+                t.Property(p => p.Warning).HasColumnName("threshold_warning");
+                t.Property(p => p.Emergency).HasColumnName("threshold_emergency");
+            });
+            b.HasIndex(s => s.RegionPath);
+        });
+
+        modelBuilder.Entity<Reading>(b =>
+        {
+            b.ToTable("readings");
+            b.HasKey(r => r.Id);
+            b.Property(r => r.Id).ValueGeneratedOnAdd();
+            b.Property(r => r.StationCode).HasMaxLength(64);
+            b.Property(r => r.ReadingId).HasMaxLength(ReadingRules.MaxReadingIdLength);
+
+            // The sender's reading id makes a retry harmless: a second copy hits this key and is skipped.
+            b.HasIndex(r => new { r.StationCode, r.ReadingId }).IsUnique();
+            b.HasIndex(r => new { r.StationCode, r.Time });
         });
 
         KeysChosenByCode(modelBuilder);

@@ -44,6 +44,19 @@ public sealed class PostgresJournalOrder : DbTransactionInterceptor
 
     private static readonly string Sql = FormattableString.Invariant($"SELECT pg_advisory_xact_lock({LockKey});");
 
+    /// <summary>
+    /// For code that opens its own transaction before it knows what it will journal (bulk ingest):
+    /// takes the journal-order lock now, first in the transaction. No-op on SQLite.
+    /// </summary>
+    public static async Task TakeAsync(Microsoft.EntityFrameworkCore.DbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (Microsoft.EntityFrameworkCore.NpgsqlDatabaseFacadeExtensions.IsNpgsql(db.Database))
+        {
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, Sql, cancellationToken);
+        }
+    }
+
     public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
         ArgumentNullException.ThrowIfNull(connection);

@@ -605,6 +605,139 @@ namespace CrisisOps.Data.Postgres.Migrations
                     b.ToTable("sites", (string)null);
                 });
 
+            modelBuilder.Entity("CrisisOps.Domain.Warning.Reading", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ReadingId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("Time")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationCode", "ReadingId")
+                        .IsUnique();
+
+                    b.HasIndex("StationCode", "Time");
+
+                    b.ToTable("readings", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisOps.Domain.Warning.Station", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsDemo")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Location", "CrisisOps.Domain.Warning.Station.Location#GeoPoint", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<double>("Latitude")
+                                .HasColumnType("double precision")
+                                .HasColumnName("latitude");
+
+                            b1.Property<double>("Longitude")
+                                .HasColumnType("double precision")
+                                .HasColumnName("longitude");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Range", "CrisisOps.Domain.Warning.Station.Range#ValidRange", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<double>("Max")
+                                .HasColumnType("double precision")
+                                .HasColumnName("valid_max");
+
+                            b1.Property<double>("Min")
+                                .HasColumnType("double precision")
+                                .HasColumnName("valid_min");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Thresholds", "CrisisOps.Domain.Warning.Station.Thresholds#TierThresholds", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<double?>("Attention")
+                                .HasColumnType("double precision")
+                                .HasColumnName("threshold_attention");
+
+                            b1.Property<double?>("Emergency")
+                                .HasColumnType("double precision")
+                                .HasColumnName("threshold_emergency");
+
+                            b1.Property<double?>("General")
+                                .HasColumnType("double precision")
+                                .HasColumnName("threshold_general");
+
+                            b1.Property<double?>("Warning")
+                                .HasColumnType("double precision")
+                                .HasColumnName("threshold_warning");
+                        });
+
+                    b.HasKey("Code");
+
+                    b.HasIndex("RegionPath");
+
+                    b.ToTable("stations", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")

@@ -610,6 +610,140 @@ namespace CrisisOps.Data.Sqlite.Migrations
                     b.ToTable("sites", (string)null);
                 });
 
+            modelBuilder.Entity("CrisisOps.Domain.Warning.Reading", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReadingId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReceivedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Time")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StationCode", "ReadingId")
+                        .IsUnique();
+
+                    b.HasIndex("StationCode", "Time");
+
+                    b.ToTable("readings", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisOps.Domain.Warning.Station", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDemo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameEn")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameZh")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Location", "CrisisOps.Domain.Warning.Station.Location#GeoPoint", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<double>("Latitude")
+                                .HasColumnType("REAL")
+                                .HasColumnName("latitude");
+
+                            b1.Property<double>("Longitude")
+                                .HasColumnType("REAL")
+                                .HasColumnName("longitude");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Range", "CrisisOps.Domain.Warning.Station.Range#ValidRange", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<double>("Max")
+                                .HasColumnType("REAL")
+                                .HasColumnName("valid_max");
+
+                            b1.Property<double>("Min")
+                                .HasColumnType("REAL")
+                                .HasColumnName("valid_min");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Thresholds", "CrisisOps.Domain.Warning.Station.Thresholds#TierThresholds", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<double?>("Attention")
+                                .HasColumnType("REAL")
+                                .HasColumnName("threshold_attention");
+
+                            b1.Property<double?>("Emergency")
+                                .HasColumnType("REAL")
+                                .HasColumnName("threshold_emergency");
+
+                            b1.Property<double?>("General")
+                                .HasColumnType("REAL")
+                                .HasColumnName("threshold_general");
+
+                            b1.Property<double?>("Warning")
+                                .HasColumnType("REAL")
+                                .HasColumnName("threshold_warning");
+                        });
+
+                    b.HasKey("Code");
+
+                    b.HasIndex("RegionPath");
+
+                    b.ToTable("stations", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")

@@ -28,6 +28,8 @@ public enum Permission
     ReadDeadlines,
     ReadJournal,
     ReadMetrics,
+    ManageStations,
+    IngestReadings,
 }
 
 /// <summary>
@@ -45,8 +47,9 @@ public static class RolePermissions
         [Role.Commander] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
             Permission.ChangeIncidentStatus, Permission.FileIncidentReport],
         [Role.DutyOfficer] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
-            Permission.ChangeIncidentStatus, Permission.FileIncidentReport],
-        [Role.Analyst] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
+            Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.IngestReadings],
+        [Role.Analyst] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport,
+            Permission.ManageStations, Permission.IngestReadings],
         [Role.DepartmentLiaison] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
         [Role.TeamLeader] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
         [Role.CommunityOfficer] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],

@@ -86,4 +86,6 @@ public static class JournalTypes
     public const string DeadlineEscalated = "deadline.escalated";
     public const string DeadlineCancelled = "deadline.cancelled";
     public const string DeadlineExhausted = "deadline.exhausted";
+    public const string StationRegistered = "station.registered";
+    public const string ReadingsIngested = "readings.ingested";
 }

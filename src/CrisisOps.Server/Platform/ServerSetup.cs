@@ -8,6 +8,7 @@ using CrisisOps.Server.Features.Deadlines;
 using CrisisOps.Server.Features.Incidents;
 using CrisisOps.Server.Features.Journal;
 using CrisisOps.Server.Features.Regions;
+using CrisisOps.Server.Features.Warning;
 using CrisisOps.Server.Platform.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
@@ -99,6 +100,7 @@ public static class ServerSetup
         services.AddSingleton<RegionDirectory>();
         services.AddScoped<RegionImporter>();
         services.AddScoped<IncidentService>();
+        services.AddSingleton<ReadingIngest>();
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<CrisisOpsMetrics>();
@@ -181,6 +183,7 @@ public static class ServerSetup
         app.MapIncidentEndpoints();
         app.MapDeadlineEndpoints();
         app.MapJournalEndpoints();
+        app.MapStationEndpoints();
         return app;
     }
 
