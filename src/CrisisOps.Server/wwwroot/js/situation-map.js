@@ -82,6 +82,29 @@ export function setSites(state, sites) {
     replace(state, 'sites', group);
 }
 
+const tierColours = { none: '#6c757d', general: '#1971c2', attention: '#f2c500', warning: '#f08c00', emergency: '#e03131' };
+
+export function setStations(state, stations) {
+    if (!state) return;
+    const group = L.layerGroup(stations.map(s => {
+        const marker = L.marker([s.lat, s.lon], {
+            icon: L.divIcon({
+                className: 'station-icon',
+                html: '',
+                iconSize: [12, 12],
+            }),
+            keyboard: false,
+        });
+        marker.on('add', () => {
+            const el = marker.getElement();
+            if (el) el.style.background = tierColours[s.tier] || tierColours.none;
+        });
+        marker.bindTooltip(textElement([s.name, s.latest]));
+        return marker;
+    }));
+    replace(state, 'stations', group);
+}
+
 export function setIncidents(state, incidents) {
     if (!state) return;
     const group = L.layerGroup(incidents.map(i => {

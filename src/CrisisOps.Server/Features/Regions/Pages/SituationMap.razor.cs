@@ -66,6 +66,7 @@ public sealed partial class SituationMap
             {
                 await LoadIncidentsAsync();
                 await PushIncidentsAsync();
+                await PushStationsAsync();
                 StateHasChanged();
             }));
         }
@@ -97,6 +98,7 @@ public sealed partial class SituationMap
         _regionCount = regions.Count;
         await _module.InvokeVoidAsync("setRegions", _map, new { type = "FeatureCollection", features = regions }, true);
         await _module.InvokeVoidAsync("setSites", _map, sites);
+        await PushStationsAsync();
         await PushIncidentsAsync();
         _mapReady = true;
         StateHasChanged();
@@ -167,6 +169,36 @@ public sealed partial class SituationMap
             lat = i.Location!.Value.Latitude,
             lon = i.Location!.Value.Longitude,
             overdue = _overdue.Contains(i.Id),
+        }));
+    }
+
+    /// <summary>Stations with their latest value, coloured by the tier that value reaches.</summary>
+    private async Task PushStationsAsync()
+    {
+        if (_module is null || _map is null)
+        {
+            return;
+        }
+
+        var access = await Caller.RefreshAsync();
+        await using var db = await Db.CreateDbContextAsync();
+        var stations = await db.Stations.AsNoTracking().WhereUnder(s => s.RegionPath, access.ScopesFor(Permission.ReadRegions)).ToListAsync();
+        var codes = stations.Select(s => s.Code).ToList();
+        var latest = (await db.Readings.AsNoTracking().Where(r => codes.Contains(r.StationCode))
+                .GroupBy(r => r.StationCode).Select(g => g.OrderByDescending(r => r.Time).First()).ToListAsync())
+            .ToDictionary(r => r.StationCode, StringComparer.Ordinal);
+        await _module.InvokeVoidAsync("setStations", _map, stations.Select(s =>
+        {
+            var reading = latest.GetValueOrDefault(s.Code);
+            return new
+            {
+                lat = s.Location.Latitude,
+                lon = s.Location.Longitude,
+                name = $"{s.NameZh} {s.NameEn}",
+                latest = reading is null ? "—" : string.Create(System.Globalization.CultureInfo.CurrentCulture,
+                    $"{reading.Value} {s.Unit} · {reading.Time.ToLocalTime():g}"),
+                tier = Words.Of(reading is null ? Domain.Warning.WarningTier.None : s.Thresholds.TierOf(reading.Value)),
+            };
         }));
     }
 
