@@ -23,6 +23,8 @@ public sealed class ConsoleTests(BrowserServer server) : IClassFixture<BrowserSe
         var regionCount = int.Parse(await officer.GetByTestId("map").GetAttributeAsync("data-regions") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(regionCount >= 50, $"{regionCount} regions drawn");
         Assert.True(await officer.Locator(".leaflet-overlay-pane path").CountAsync() >= 50);
+        await officer.Locator(".station-icon").First.WaitForAsync();
+        Assert.Equal(3, await officer.Locator(".station-icon").CountAsync());
         await BrowserServer.ScreenshotAsync(officer, "01-situation-map");
 
         // A second person watches the incident list in another browser context.

@@ -2,6 +2,8 @@ using System.Text.Json;
 using CrisisOps.Data;
 using CrisisOps.Domain.Access;
 using CrisisOps.Domain.Journal;
+using CrisisOps.Domain.Regions;
+using CrisisOps.Domain.Warning;
 using CrisisOps.Server.Features.Access;
 using CrisisOps.Server.Features.Regions;
 using CrisisOps.Server.Platform.Auth;
@@ -27,6 +29,16 @@ public static class DemoSeed
         ("duty.kre0101", "Subdistrict 01-01 duty officer 街道值班员", Role.DutyOfficer, "KRE-01-01", null),
         ("analyst.krems", "Risk analyst 分析员", Role.Analyst, "KRE", null),
         ("water.krems", "Water department liaison 水务联络员", Role.DepartmentLiaison, "KRE", "water"),
+    ];
+
+    private static readonly StationDefinition[] DemoStations =
+    [
+        new(new RegionCode("KRE-WL-STEIN"), "多瑙河施泰因水位站", "Danube gauge Stein", StationKind.WaterLevel, new GeoPoint(48.3985, 15.5950), "m",
+            new ValidRange(0, 15), new TierThresholds(3.0, 4.5, 6.0, 7.5), IsDemo: true),
+        new(new RegionCode("KRE-WL-KREMSFLUSS"), "克雷姆斯河水位站", "Krems river gauge", StationKind.WaterLevel, new GeoPoint(48.4150, 15.6200), "m",
+            new ValidRange(0, 8), new TierThresholds(1.2, 1.8, 2.5, 3.2), IsDemo: true),
+        new(new RegionCode("KRE-RG-ALTSTADT"), "老城雨量站", "Old town rain gauge", StationKind.Rainfall, new GeoPoint(48.4110, 15.6050), "mm/h",
+            new ValidRange(0, 300), new TierThresholds(10, 20, 35, 50), IsDemo: true),
     ];
 
     public static async Task SeedAsync(WebApplication app)
@@ -70,6 +82,16 @@ public static class DemoSeed
             db.Append(new JournalRecord(now, "demo-seed", JournalTypes.UserCreated, null, null, null, new { user = userName }));
             db.Append(new JournalRecord(now, "demo-seed", JournalTypes.RoleGranted, region, path, null,
                 new { user = userName, role = role.Name(), region, department }));
+        }
+
+        // A few monitoring stations, so the map shows the risk network (no readings yet: send some with POST /api/v1/readings).
+        var snapshot = await scope.ServiceProvider.GetRequiredService<RegionDirectory>().GetAsync();
+        foreach (var station in DemoStations)
+        {
+            if (snapshot.Locate(station.Location) is { } home && !await db.Stations.AnyAsync(s => s.Code == station.Code.Value))
+            {
+                db.Stations.Add(new Station(station, home.Code, home.Path, now));
+            }
         }
 
         await db.SaveChangesAsync();

@@ -50,6 +50,11 @@ public sealed class DemoCityTests(DemoApp app) : IClassFixture<DemoApp>, IDispos
         Assert.Equal("community", region.GetProperty("level").GetString());
         Assert.StartsWith("KRE-", region.GetProperty("code").GetString(), StringComparison.Ordinal);
 
+        var officer = await app.SignInAsync("duty.krems", DemoPassword);
+        var stations = (await officer.GetJsonAsync("/api/v1/stations")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(3, stations.Count);
+        Assert.All(stations, s => Assert.True(s.GetProperty("isDemo").GetBoolean()));
+
         var table = await CliAsync("regions", "list", "--parent", "KRE");
         Assert.Contains("KRE-01", table.Out, StringComparison.Ordinal);
     }
