@@ -54,6 +54,8 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
 
     public DbSet<Reading> Readings => Set<Reading>();
 
+    public DbSet<RegionRisk> RegionRisks => Set<RegionRisk>();
+
     /// <summary>Appends a journal entry to this unit of work: it commits with the change it records.</summary>
     public JournalEntry Append(JournalRecord record)
     {
@@ -266,6 +268,17 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
             // The sender's reading id makes a retry harmless: a second copy hits this key and is skipped.
             b.HasIndex(r => new { r.StationCode, r.ReadingId }).IsUnique();
             b.HasIndex(r => new { r.StationCode, r.Time });
+        });
+
+        modelBuilder.Entity<RegionRisk>(b =>
+        {
+            b.ToTable("region_risks");
+            b.HasKey(r => new { r.RegionCode, r.Hazard });
+            b.Property(r => r.RegionCode).HasMaxLength(64);
+            b.Property(r => r.RegionPath).HasMaxLength(1024);
+            b.Property(r => r.Hazard).HasMaxLength(40);
+            b.Property(r => r.Version).IsConcurrencyToken();
+            b.HasIndex(r => r.RegionPath);
         });
 
         KeysChosenByCode(modelBuilder);

@@ -642,6 +642,53 @@ namespace CrisisOps.Data.Postgres.Migrations
                     b.ToTable("readings", (string)null);
                 });
 
+            modelBuilder.Entity("CrisisOps.Domain.Warning.RegionRisk", b =>
+                {
+                    b.Property<string>("RegionCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Hazard")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("IsAggregate")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset?>("TierSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("RegionCode", "Hazard");
+
+                    b.HasIndex("RegionPath");
+
+                    b.ToTable("region_risks", (string)null);
+                });
+
             modelBuilder.Entity("CrisisOps.Domain.Warning.Station", b =>
                 {
                     b.Property<string>("Code")

@@ -647,6 +647,54 @@ namespace CrisisOps.Data.Sqlite.Migrations
                     b.ToTable("readings", (string)null);
                 });
 
+            modelBuilder.Entity("CrisisOps.Domain.Warning.RegionRisk", b =>
+                {
+                    b.Property<string>("RegionCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hazard")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsAggregate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Tier")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TierSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RegionCode", "Hazard");
+
+                    b.HasIndex("RegionPath");
+
+                    b.ToTable("region_risks", (string)null);
+                });
+
             modelBuilder.Entity("CrisisOps.Domain.Warning.Station", b =>
                 {
                     b.Property<string>("Code")

@@ -88,4 +88,6 @@ public static class JournalTypes
     public const string DeadlineExhausted = "deadline.exhausted";
     public const string StationRegistered = "station.registered";
     public const string ReadingsIngested = "readings.ingested";
+    public const string RiskTierChanged = "risk.tier-changed";
+    public const string RiskRulesLoaded = "risk.rules-loaded";
 }

@@ -101,6 +101,8 @@ public static class ServerSetup
         services.AddScoped<RegionImporter>();
         services.AddScoped<IncidentService>();
         services.AddSingleton<ReadingIngest>();
+        services.AddSingleton<RiskRulesProvider>();
+        services.AddSingleton<RiskEvaluator>();
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<CrisisOpsMetrics>();
@@ -184,6 +186,7 @@ public static class ServerSetup
         app.MapDeadlineEndpoints();
         app.MapJournalEndpoints();
         app.MapStationEndpoints();
+        app.MapRiskEndpoints();
         return app;
     }
 

@@ -18,7 +18,7 @@ public sealed record IngestResult(int Received, int Stored, int Duplicates, int 
 /// with one multi-row INSERT that skips readings already stored (same station and reading id, so a
 /// retry is harmless), and journals per station what arrived, all in one transaction.
 /// </summary>
-public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory, JournalNotifier notifier, TimeProvider clock)
+public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory, JournalNotifier notifier, RiskEvaluator risk, TimeProvider clock)
 {
     /// <summary>Rows per INSERT statement: 5 parameters each stays under both databases' parameter limits.</summary>
     private const int RowsPerStatement = 1000;
@@ -73,6 +73,9 @@ public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory,
                 await transaction.CommitAsync(ct);
             });
             notifier.Notify();
+
+            // The decision follows the data at once: the regions these readings touch are re-assessed now.
+            await risk.EvaluateAsync([.. stored.Select(r => stations[r.StationCode].RegionCode).Distinct(StringComparer.Ordinal)], ct);
         }
 
         var duplicates = check.Accepted.Count - stored.Count;

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using CrisisOps.Data;
+using CrisisOps.Domain.Journal;
+using CrisisOps.Domain.Regions;
+using CrisisOps.Domain.Warning;
+using CrisisOps.Server.Features.Journal;
+using CrisisOps.Server.Features.Regions;
+using Microsoft.EntityFrameworkCore;
+
+namespace CrisisOps.Server.Features.Warning;
+
+/// <summary>
+/// Re-assesses regions after new readings: scores each hazard from the region's stations, applies
+/// hysteresis against the tier in force, journals every tier change with its explanation, and
+/// carries the worst tier up the region tree (a district takes its worst township).
+/// </summary>
+public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory, RiskRulesProvider rules, RegionDirectory directory,
+    JournalNotifier notifier, TimeProvider clock)
+{
+    /// <summary>Readings older than the longest window any rule may use are never needed.</summary>
+    private static readonly TimeSpan Lookback = TimeSpan.FromDays(3);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // One assessment at a time in this replica; across replicas the row version decides.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task<int> EvaluateAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(regionCodes);
+        if (regionCodes.Count == 0)
+        {
+            return 0;
+        }
+
+        await _gate.WaitAsync(ct);
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    return await EvaluateOnceAsync(regionCodes, ct);
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < 3)
+                {
+                    // Another replica assessed the same region at the same moment: read again and redo.
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<int> EvaluateOnceAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var ruleSet = rules.Current;
+        var snapshot = await directory.GetAsync(ct);
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var regions = regionCodes.Select(snapshot.Find).OfType<RegionInfo>().ToList();
+        var codes = regions.Select(r => r.Code).ToList();
+        var stations = await db.Stations.AsNoTracking().Where(s => codes.Contains(s.RegionCode)).ToListAsync(ct);
+        var stationCodes = stations.Select(s => s.Code).ToList();
+        var since = now - Lookback;
+        var readings = (await db.Readings.AsNoTracking()
+                .Where(r => stationCodes.Contains(r.StationCode) && r.Time > since && r.Time <= now)
+                .Select(r => new { r.StationCode, r.Time, r.Value })
+                .ToListAsync(ct))
+            .GroupBy(r => r.StationCode, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Time).Select(r => (r.Time, r.Value)).ToList(), StringComparer.Ordinal);
+
+        var rows = await LoadRowsAsync(db, codes.Concat(regions.SelectMany(r => snapshot.Chain(r)).Select(r => r.Code)).Distinct().ToList(), ct);
+        var changes = 0;
+        foreach (var region in regions)
+        {
+            var series = stations.Where(s => s.RegionCode == region.Code)
+                .Select(s => new StationSeries(s, readings.GetValueOrDefault(s.Code) ?? []))
+                .ToList();
+            foreach (var hazard in ruleSet.Hazards.Where(h => h.Rules.Any(rule => series.Any(s => s.Station.Kind == rule.StationKind))))
+            {
+                var score = RiskModel.Score(hazard, series, now);
+                var row = Row(db, rows, region, hazard.Hazard, now);
+                var tier = RiskModel.WithHysteresis(row.Tier, score.Score, ruleSet.Hysteresis);
+                var explanation = JsonSerializer.Serialize(score.Contributions, Json);
+                changes += Record(db, row, tier, score.Score, false, explanation, now, ruleSet.Version) ? 1 : 0;
+            }
+        }
+
+        // Up the tree, deepest first: each ancestor takes the worst tier of its direct children.
+        var ancestors = regions.SelectMany(r => snapshot.Chain(r).Where(a => a.Code != r.Code)).DistinctBy(a => a.Code)
+            .OrderByDescending(a => a.Path.Length).ToList();
+        foreach (var ancestor in ancestors)
+        {
+            var children = snapshot.Regions.Values.Where(r => r.ParentCode == ancestor.Code).Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+            foreach (var hazard in rows.Values.Where(r => children.Contains(r.RegionCode)).GroupBy(r => r.Hazard, StringComparer.Ordinal))
+            {
+                var worst = hazard.MaxBy(r => (r.Tier, r.Score))!;
+                var row = Row(db, rows, ancestor, hazard.Key, now);
+                var explanation = JsonSerializer.Serialize(hazard.OrderByDescending(r => r.Tier)
+                    .Select(r => new { region = r.RegionCode, tier = r.Tier.ToString().ToLowerInvariant(), score = Math.Round(r.Score, 3) }), Json);
+                changes += Record(db, row, worst.Tier, worst.Score, true, explanation, now, ruleSet.Version) ? 1 : 0;
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        if (changes > 0)
+        {
+            notifier.Notify();
+        }
+
+        return changes;
+    }
+
+    private static async Task<Dictionary<(string, string), RegionRisk>> LoadRowsAsync(CrisisOpsDbContext db, List<string> codes, CancellationToken ct) =>
+        (await db.RegionRisks.Where(r => codes.Contains(r.RegionCode)).ToListAsync(ct))
+            .ToDictionary(r => (r.RegionCode, r.Hazard));
+
+    private static RegionRisk Row(CrisisOpsDbContext db, Dictionary<(string, string), RegionRisk> rows, RegionInfo region, string hazard, DateTimeOffset now)
+    {
+        if (!rows.TryGetValue((region.Code, hazard), out var row))
+        {
+            row = new RegionRisk(region.Code, region.Path, hazard, now);
+            db.RegionRisks.Add(row);
+            rows[(region.Code, hazard)] = row;
+        }
+
+        return row;
+    }
+
+    private static bool Record(CrisisOpsDbContext db, RegionRisk row, WarningTier tier, double score, bool aggregate, string explanation,
+        DateTimeOffset now, int rulesVersion)
+    {
+        var from = row.Tier;
+        if (!row.Assess(tier, score, aggregate, explanation, now))
+        {
+            return false;
+        }
+
+        using var contributions = JsonDocument.Parse(explanation);
+        db.Append(new JournalRecord(now, "system", JournalTypes.RiskTierChanged, row.RegionCode, row.RegionPath, null,
+            new
+            {
+                hazard = row.Hazard,
+                from = from.ToString().ToLowerInvariant(),
+                to = tier.ToString().ToLowerInvariant(),
+                score = Math.Round(score, 3),
+                aggregate,
+                rulesVersion,
+                because = contributions.RootElement.Clone(),
+            }));
+        return true;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Net;
+using CrisisOps.Testing;
+
+namespace CrisisOps.Server.Tests.Features;
+
+public abstract class RiskTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : CrisisOpsApp
+{
+    private async Task<(RegionWorld World, HttpClient Analyst, string Station)> GaugeAsync()
+    {
+        var world = await app.WorldAsync();
+        var analyst = await app.UserAsync(("analyst", world.City));
+        var (lat, lon) = world.PointIn(world.CommunityA1);
+        var code = world.Prefix + "-GAUGE";
+        (await analyst.PostJsonAsync("/api/v1/stations", new
+        {
+            code, nameEn = "River gauge", kind = "water-level", location = new { lat, lon }, unit = "m",
+            validMin = 0.0, validMax = 15.0, thresholds = new { general = 3.0, attention = 4.5, warning = 6.0, emergency = 7.5 },
+        })).EnsureSuccessStatusCode();
+        return (world, analyst, code);
+    }
+
+    private async Task ReadAsync(HttpClient client, string station, double value)
+    {
+        // An hour apart, so only the level rule speaks (the rate-of-rise window holds one reading).
+        app.Clock.Advance(TimeSpan.FromMinutes(61));
+        var result = await (await client.PostJsonAsync("/api/v1/readings", new
+        {
+            items = new[] { new { station, readingId = Guid.NewGuid().ToString(), time = app.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), value } },
+        })).OkJsonAsync();
+        Assert.Equal(1, result.GetProperty("stored").GetInt32());
+    }
+
+    private static async Task<string> TierAsync(HttpClient client, string region) =>
+        (await client.GetJsonAsync($"/api/v1/risk?region={region}&hazard=flood")).GetProperty("items").EnumerateArray()
+            .Single(r => r.GetProperty("regionCode").GetString() == region).GetProperty("tier").GetString()!;
+
+    [Fact]
+    public async Task RisingRiver_WhenReadingsArrive_ClimbsTiersWithExplanationsAndCarriesThemUpTheTree()
+    {
+        var (world, analyst, station) = await GaugeAsync();
+
+        await ReadAsync(analyst, station, 4.7);
+        Assert.Equal("attention", await TierAsync(analyst, world.CommunityA1));
+        Assert.Equal("attention", await TierAsync(analyst, world.CountyA));
+        Assert.Equal("attention", await TierAsync(await app.AdminAsync(), world.Province));
+
+        await ReadAsync(analyst, station, 6.3);
+        Assert.Equal("warning", await TierAsync(analyst, world.CommunityA1));
+        await ReadAsync(analyst, station, 7.9);
+        Assert.Equal("emergency", await TierAsync(analyst, world.CommunityA1));
+        Assert.Equal("emergency", await TierAsync(analyst, world.City));
+
+        var changes = (await analyst.GetJsonAsync($"/api/v1/journal?type=risk.tier-changed&region={world.CommunityA1}"))
+            .GetProperty("items").EnumerateArray().Where(e => e.GetProperty("regionCode").GetString() == world.CommunityA1).ToList();
+        Assert.Equal(["attention", "warning", "emergency"], changes.Select(c => c.GetProperty("payload").GetProperty("to").GetString()).ToArray());
+        var because = changes[^1].GetProperty("payload").GetProperty("because")[0];
+        Assert.Equal("river-level", because.GetProperty("rule").GetString());
+        Assert.Equal(station, because.GetProperty("station").GetString());
+        Assert.Contains("latest 7.9 m", because.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FallingRiver_WhenJustBelowThreshold_HoldsTheTierUntilPastTheBand()
+    {
+        var (world, analyst, station) = await GaugeAsync();
+        await ReadAsync(analyst, station, 6.5);
+        Assert.Equal("warning", await TierAsync(analyst, world.CommunityA1));
+
+        await ReadAsync(analyst, station, 5.7); // score 2.8: inside the band below warning
+        Assert.Equal("warning", await TierAsync(analyst, world.CommunityA1));
+
+        await ReadAsync(analyst, station, 4.9); // score 2.27: past the band
+        Assert.Equal("attention", await TierAsync(analyst, world.CommunityA1));
+    }
+
+    [Fact]
+    public async Task RiskMap_WhenAsked_GivesGeoJsonWithTiersInScope()
+    {
+        var (world, analyst, station) = await GaugeAsync();
+        await ReadAsync(analyst, station, 6.1);
+        var userB = await app.UserAsync(("analyst", world.CountyB));
+
+        var map = await (await analyst.GetAsync("/api/v1/risk/map")).OkJsonAsync();
+        var a1 = map.GetProperty("features").EnumerateArray().Single(f => f.GetProperty("properties").GetProperty("code").GetString() == world.CommunityA1);
+        Assert.Equal("warning", a1.GetProperty("properties").GetProperty("tier").GetString());
+        Assert.Equal("warning", a1.GetProperty("properties").GetProperty("hazards").GetProperty("flood").GetProperty("tier").GetString());
+
+        var mapB = await (await userB.GetAsync("/api/v1/risk/map")).OkJsonAsync();
+        Assert.DoesNotContain(mapB.GetProperty("features").EnumerateArray(), f => f.GetProperty("properties").GetProperty("code").GetString() == world.CommunityA1);
+        Assert.DoesNotContain((await userB.GetJsonAsync($"/api/v1/risk?hazard=flood")).GetProperty("items").EnumerateArray(),
+            r => r.GetProperty("regionCode").GetString()!.StartsWith(world.CountyA, StringComparison.Ordinal));
+    }
+}
+
+public sealed class RiskTestsOnSqlite(SqliteApp app) : RiskTests<SqliteApp>(app);
+
+public sealed class RiskTestsOnPostgres(PostgresApp app) : RiskTests<PostgresApp>(app);
