@@ -159,6 +159,7 @@ public static class ServerSetup
         }
 
         app.UseRequestLocalization(Localization.Options());
+        app.UseCultureCookie();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseMiddleware<RequestBodyLimitMiddleware>();

@@ -11,13 +11,18 @@ namespace CrisisOps.Server.Features.Journal;
 public sealed class JournalNotifier
 {
     private readonly Lock _lock = new();
-    private readonly List<Action> _subscribers = [];
+    private readonly List<(Action Callback, ExecutionContext? Context)> _subscribers = [];
 
+    /// <summary>
+    /// Calls <paramref name="onAppended"/> after each committed save. The callback runs in the
+    /// subscriber's own execution context (its culture above all), not the writer's: a console page
+    /// in English stays in English when a request in another language wakes it.
+    /// </summary>
     public IDisposable Subscribe(Action onAppended)
     {
         lock (_lock)
         {
-            _subscribers.Add(onAppended);
+            _subscribers.Add((onAppended, ExecutionContext.Capture()));
         }
 
         return new Subscription(this, onAppended);
@@ -25,15 +30,22 @@ public sealed class JournalNotifier
 
     public void Notify()
     {
-        Action[] subscribers;
+        (Action Callback, ExecutionContext? Context)[] subscribers;
         lock (_lock)
         {
             subscribers = [.. _subscribers];
         }
 
-        foreach (var subscriber in subscribers)
+        foreach (var (callback, context) in subscribers)
         {
-            subscriber();
+            if (context is null)
+            {
+                callback();
+            }
+            else
+            {
+                ExecutionContext.Run(context, static state => ((Action)state!)(), callback);
+            }
         }
     }
 
@@ -41,7 +53,7 @@ public sealed class JournalNotifier
     {
         lock (_lock)
         {
-            _subscribers.Remove(onAppended);
+            _subscribers.RemoveAll(s => s.Callback == onAppended);
         }
     }
 

@@ -48,17 +48,27 @@ function replace(state, name, layer) {
     layer.addTo(state.map);
 }
 
+const tierFill = { general: '#4dabf7', attention: '#ffd43b', warning: '#ff922b', emergency: '#fa5252' };
+
+function regionStyle(properties, tier) {
+    const community = properties.level === 'community';
+    return {
+        color: community ? '#5b6770' : '#1d3557',
+        weight: levelWeight[properties.level] || 1,
+        fill: community,
+        fillColor: tierFill[tier] || (properties.lowLying ? '#8ecae6' : '#e9ecef'),
+        fillOpacity: community ? (tierFill[tier] ? 0.7 : 0.45) : 0,
+        className: 'region region-' + properties.code,
+    };
+}
+
 export function setRegions(state, collection, fit) {
     if (!state) return;
+    state.regionLayers = {};
     const layer = L.geoJSON(collection, {
-        style: f => ({
-            color: f.properties.level === 'community' ? '#5b6770' : '#1d3557',
-            weight: levelWeight[f.properties.level] || 1,
-            fill: f.properties.level === 'community',
-            fillColor: f.properties.lowLying ? '#8ecae6' : '#e9ecef',
-            fillOpacity: f.properties.level === 'community' ? 0.45 : 0,
-        }),
+        style: f => regionStyle(f.properties, f.properties.tier),
         onEachFeature: (f, l) => {
+            state.regionLayers[f.properties.code] = { layer: l, properties: f.properties };
             l.bindTooltip(textElement([f.properties.name, f.properties.code]), { sticky: true });
             l.on('click', e => {
                 if (state.reportMode) return;
@@ -71,6 +81,17 @@ export function setRegions(state, collection, fit) {
     layer.bringToBack();
     if (fit && layer.getBounds().isValid()) {
         state.map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+    }
+}
+
+// Recolours regions by their warning tier (风险图谱) without redrawing them.
+export function setRegionTiers(state, tiers) {
+    if (!state || !state.regionLayers) return;
+    for (const [code, entry] of Object.entries(state.regionLayers)) {
+        const tier = tiers[code] || 'none';
+        entry.layer.setStyle(regionStyle(entry.properties, tier));
+        const path = entry.layer.getElement && entry.layer.getElement();
+        if (path) path.dataset.tier = tier;
     }
 }
 

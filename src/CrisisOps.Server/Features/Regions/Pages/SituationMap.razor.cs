@@ -67,6 +67,7 @@ public sealed partial class SituationMap
                 await LoadIncidentsAsync();
                 await PushIncidentsAsync();
                 await PushStationsAsync();
+                await PushTiersAsync();
                 StateHasChanged();
             }));
         }
@@ -98,6 +99,7 @@ public sealed partial class SituationMap
         _regionCount = regions.Count;
         await _module.InvokeVoidAsync("setRegions", _map, new { type = "FeatureCollection", features = regions }, true);
         await _module.InvokeVoidAsync("setSites", _map, sites);
+        await PushTiersAsync();
         await PushStationsAsync();
         await PushIncidentsAsync();
         _mapReady = true;
@@ -170,6 +172,23 @@ public sealed partial class SituationMap
             lon = i.Location!.Value.Longitude,
             overdue = _overdue.Contains(i.Id),
         }));
+    }
+
+    /// <summary>Each region's worst tier over all hazards; the map recolours in place.</summary>
+    private async Task PushTiersAsync()
+    {
+        if (_module is null || _map is null)
+        {
+            return;
+        }
+
+        var access = await Caller.RefreshAsync();
+        await using var db = await Db.CreateDbContextAsync();
+        var risks = await db.RegionRisks.AsNoTracking().WhereUnder(r => r.RegionPath, access.ScopesFor(Permission.ReadRegions))
+            .Select(r => new { r.RegionCode, r.Tier }).ToListAsync();
+        var tiers = risks.GroupBy(r => r.RegionCode, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Words.Of(g.Max(r => r.Tier)), StringComparer.Ordinal);
+        await _module.InvokeVoidAsync("setRegionTiers", _map, tiers);
     }
 
     /// <summary>Stations with their latest value, coloured by the tier that value reaches.</summary>
