@@ -7,8 +7,8 @@ namespace CrisisOps.Bench;
 
 /// <summary>
 /// Operations per second from the mean time per operation. Every benchmark here sets
-/// OperationsPerInvoke to the number of lookups or appends it does, so this reads directly as
-/// lookups/s or appends/s.
+/// OperationsPerInvoke to the number of lookups, appends or alerts it handles, so this reads
+/// directly as lookups/s, appends/s or alerts/s.
 /// </summary>
 public sealed class OperationsPerSecondColumn : IColumn
 {
@@ -26,7 +26,7 @@ public sealed class OperationsPerSecondColumn : IColumn
 
     public UnitType UnitType => UnitType.Dimensionless;
 
-    public string Legend => "Operations (lookups or appends) per second: 1 s / Mean";
+    public string Legend => "Operations (lookups, appends or alerts) per second: 1 s / Mean";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
         GetValue(summary, benchmarkCase, SummaryStyle.Default);
