@@ -97,6 +97,7 @@ public static class CliApp
         root.Subcommands.Add(IncidentCommands.Create(runtime));
         root.Subcommands.Add(DeadlineCommands.Create(runtime));
         root.Subcommands.Add(JournalCommands.Create(runtime));
+        root.Subcommands.Add(WarningCommands.Create(runtime));
         return root;
     }
 }

@@ -14,6 +14,9 @@ public static class ExitCodes
     /// <summary>No response from the server: refused, unresolvable, reset or timed out.</summary>
     public const int Unreachable = 3;
 
+    /// <summary>The server read the input and refused it (e.g. a CAP file that is not a valid CAP 1.2 alert).</summary>
+    public const int Rejected = 4;
+
     /// <summary>Stopped by Ctrl+C before finishing (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 }

@@ -188,6 +188,7 @@ public static class ServerSetup
         app.MapJournalEndpoints();
         app.MapStationEndpoints();
         app.MapRiskEndpoints();
+        app.MapCapEndpoints();
         return app;
     }
 
