@@ -40,6 +40,9 @@ public static class ServerSetup
         // (blazor.web.js) from the build output; after `dotnet publish` they are in wwwroot and this is a no-op.
         builder.WebHost.UseStaticWebAssets();
 
+        // Official warnings and office spreadsheets arrive in GB2312/GBK or windows-125x too, not only UTF-8.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+
         // The system clock is named here and nowhere else; tests replace it with FakeTimeProvider.
         services.AddSingleton(TimeProvider.System);
 

@@ -83,6 +83,22 @@ public sealed class CapVerdictTests(SqliteApp app) : IClassFixture<SqliteApp>, I
     }
 
     [Fact]
+    public async Task Verdict_WhenEncodedInGb2312_ReadsTheChineseText()
+    {
+        var world = await app.WorldAsync();
+        var admin = await app.AdminAsync();
+        var xml = RainstormCap(world).Replace("encoding=\"UTF-8\"", "encoding=\"GB2312\"", StringComparison.Ordinal);
+        var bytes = System.Text.Encoding.GetEncoding("GB2312").GetBytes(xml);
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new("application/xml");
+
+        var verdict = await (await admin.PostAsync("/api/v1/warnings/cap/verdict", content)).OkJsonAsync();
+
+        Assert.True(verdict.GetProperty("accepted").GetBoolean(), verdict.GetRawText());
+        Assert.Equal("暴雨红色预警", verdict.GetProperty("infos")[0].GetProperty("event").GetString());
+    }
+
+    [Fact]
     public async Task Verdict_WhenNotSignedIn_Returns401()
     {
         await (await app.Anonymous().PostRawAsync("/api/v1/warnings/cap/verdict", "<alert/>", "application/xml"))
