@@ -17,8 +17,8 @@ namespace CrisisOps.Server.Features.Warning;
 public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory, RiskRulesProvider rules, RegionDirectory directory,
     JournalNotifier notifier, TimeProvider clock)
 {
-    /// <summary>Readings older than the longest window any rule may use are never needed.</summary>
-    private static readonly TimeSpan Lookback = TimeSpan.FromDays(3);
+    /// <summary>A rate of rise needs at least the last hour even when every rule window is shorter.</summary>
+    private static readonly TimeSpan MinimumLookback = TimeSpan.FromHours(1);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // One assessment at a time in this replica; across replicas the row version decides.
@@ -63,7 +63,9 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         var codes = regions.Select(r => r.Code).ToList();
         var stations = await db.Stations.AsNoTracking().Where(s => codes.Contains(s.RegionCode)).ToListAsync(ct);
         var stationCodes = stations.Select(s => s.Code).ToList();
-        var since = now - Lookback;
+        // Only as far back as the longest window of the rules in force: the rest is never read.
+        var lookback = ruleSet.Hazards.SelectMany(h => h.Rules).Select(r => r.Window).Append(MinimumLookback).Max();
+        var since = now - lookback;
         var readings = (await db.Readings.AsNoTracking()
                 .Where(r => stationCodes.Contains(r.StationCode) && r.Time > since && r.Time <= now)
                 .Select(r => new { r.StationCode, r.Time, r.Value })
