@@ -2,6 +2,14 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using CrisisOps.Bench;
+using CrisisOps.Bench.Warning;
+
+// --ingest: the HTTP load driver for reading ingest (Warning/IngestLoadDriver.cs), run once and printed; not a
+// BenchmarkDotNet suite, so BenchmarkSwitcher never sees it.
+if (args.Contains(IngestOptions.Flag, StringComparer.Ordinal))
+{
+    return await IngestLoadDriver.RunAsync(args);
+}
 
 // --quick: one short job for the whole suite (a few minutes on 2 cores); figures are rougher.
 const string QuickFlag = "--quick";
@@ -18,3 +26,4 @@ if (quick)
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
     .Run([.. args.Where(a => !string.Equals(a, QuickFlag, StringComparison.Ordinal))], config);
+return 0;
