@@ -70,6 +70,7 @@ public abstract class CrisisOpsApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Admin:InitialPassword", AdminPassword);
         builder.UseSetting("Deadlines:RunInBackground", BackgroundDeadlines ? "true" : "false");
         builder.UseSetting("Deadlines:PollInterval", "00:01:00");
+        builder.UseSetting("Risk:SweepInBackground", "false");
         builder.UseSetting("RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("RateLimits:PublicPerMinute", "100000");
         foreach (var (key, value) in _settings)

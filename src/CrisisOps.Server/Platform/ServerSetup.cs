@@ -114,6 +114,11 @@ public static class ServerSetup
             services.AddHostedService<DeadlineWorker>();
         }
 
+        if (configuration.GetValue("Risk:SweepInBackground", true))
+        {
+            services.AddHostedService<RiskSweep>();
+        }
+
         var otel = services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(CrisisOpsMetrics.MeterName)
             .AddAspNetCoreInstrumentation());

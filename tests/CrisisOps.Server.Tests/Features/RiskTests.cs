@@ -75,6 +75,41 @@ public abstract class RiskTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
     }
 
     [Fact]
+    public async Task Aggregate_WhenOneCommunityCalms_KeepsTheWorstSiblingsTier()
+    {
+        var (world, analyst, station) = await GaugeAsync();
+        var (lat, lon) = world.PointIn(world.CommunityA2);
+        var quiet = world.Prefix + "-GAUGE2";
+        (await analyst.PostJsonAsync("/api/v1/stations", new
+        {
+            code = quiet, nameEn = "Quiet gauge", kind = "water-level", location = new { lat, lon }, unit = "m",
+            validMin = 0.0, validMax = 15.0, thresholds = new { general = 3.0, attention = 4.5, warning = 6.0, emergency = 7.5 },
+        })).EnsureSuccessStatusCode();
+
+        await ReadAsync(analyst, station, 8.0);
+        await ReadAsync(analyst, quiet, 3.1);
+
+        Assert.Equal("general", await TierAsync(analyst, world.CommunityA2));
+        Assert.Equal("emergency", await TierAsync(analyst, world.TownshipA));
+        Assert.Equal("emergency", await TierAsync(analyst, world.CountyA));
+    }
+
+    [Fact]
+    public async Task Sweep_WhenReadingsStop_LetsTheTierFall()
+    {
+        var (world, analyst, station) = await GaugeAsync();
+        await ReadAsync(analyst, station, 6.5);
+        Assert.Equal("warning", await TierAsync(analyst, world.CommunityA1));
+
+        app.Clock.Advance(TimeSpan.FromHours(26));
+        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<CrisisOps.Server.Features.Warning.RiskEvaluator>(app.Services).EvaluateAllAsync(CancellationToken.None);
+
+        Assert.Equal("none", await TierAsync(analyst, world.CommunityA1));
+        Assert.Equal("none", await TierAsync(analyst, world.CountyA));
+    }
+
+    [Fact]
     public async Task RiskMap_WhenAsked_GivesGeoJsonWithTiersInScope()
     {
         var (world, analyst, station) = await GaugeAsync();

@@ -18,7 +18,8 @@ public sealed record IngestResult(int Received, int Stored, int Duplicates, int 
 /// with one multi-row INSERT that skips readings already stored (same station and reading id, so a
 /// retry is harmless), and journals per station what arrived, all in one transaction.
 /// </summary>
-public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory, JournalNotifier notifier, RiskEvaluator risk, TimeProvider clock)
+public sealed partial class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory, JournalNotifier notifier, RiskEvaluator risk,
+    TimeProvider clock, ILogger<ReadingIngest> logger)
 {
     /// <summary>Rows per INSERT statement: 5 parameters each stays under both databases' parameter limits.</summary>
     private const int RowsPerStatement = 1000;
@@ -75,7 +76,16 @@ public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory,
             notifier.Notify();
 
             // The decision follows the data at once: the regions these readings touch are re-assessed now.
-            await risk.EvaluateAsync([.. stored.Select(r => stations[r.StationCode].RegionCode).Distinct(StringComparer.Ordinal)], ct);
+            // The readings are committed whatever happens here; if this fails, the periodic sweep
+            // (RiskSweep) assesses them on its next round.
+            try
+            {
+                await risk.EvaluateAsync([.. stored.Select(r => stations[r.StationCode].RegionCode).Distinct(StringComparer.Ordinal)], CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or TimeoutException)
+            {
+                LogAssessmentFailed(logger, ex);
+            }
         }
 
         var duplicates = check.Accepted.Count - stored.Count;
@@ -123,4 +133,7 @@ public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory,
         parameter.Value = value;
         command.Parameters.Add(parameter);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Risk assessment after ingest failed; the sweep will redo it")]
+    private static partial void LogAssessmentFailed(ILogger logger, Exception ex);
 }

@@ -24,6 +24,18 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
     // One assessment at a time in this replica; across replicas the row version decides.
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    /// <summary>Re-assesses every region that has stations: tiers fall when readings stop, and nothing missed stays missed.</summary>
+    public async Task<int> EvaluateAllAsync(CancellationToken ct)
+    {
+        List<string> regions;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+        {
+            regions = await db.Stations.AsNoTracking().Select(s => s.RegionCode).Distinct().ToListAsync(ct);
+        }
+
+        return await EvaluateAsync(regions, ct);
+    }
+
     public async Task<int> EvaluateAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(regionCodes);
@@ -41,9 +53,9 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
                 {
                     return await EvaluateOnceAsync(regionCodes, ct);
                 }
-                catch (DbUpdateConcurrencyException) when (attempt < 3)
+                catch (DbUpdateException) when (attempt < 3)
                 {
-                    // Another replica assessed the same region at the same moment: read again and redo.
+                    // Another replica assessed (or first created) the same region's row at the same moment: read again and redo.
                 }
             }
         }
@@ -67,13 +79,19 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         var lookback = ruleSet.Hazards.SelectMany(h => h.Rules).Select(r => r.Window).Append(MinimumLookback).Max();
         var since = now - lookback;
         var readings = (await db.Readings.AsNoTracking()
-                .Where(r => stationCodes.Contains(r.StationCode) && r.Time > since && r.Time <= now)
+                .Where(r => stationCodes.Contains(r.StationCode) && r.Time > since)
                 .Select(r => new { r.StationCode, r.Time, r.Value })
                 .ToListAsync(ct))
             .GroupBy(r => r.StationCode, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Time).Select(r => (r.Time, r.Value)).ToList(), StringComparer.Ordinal);
 
-        var rows = await LoadRowsAsync(db, codes.Concat(regions.SelectMany(r => snapshot.Chain(r)).Select(r => r.Code)).Distinct().ToList(), ct);
+        // An ancestor's tier is the worst of ALL its children, so the rows of the evaluated regions'
+        // siblings (and of every ancestor's other children) are needed too, not only the chain.
+        var ancestors = regions.SelectMany(r => snapshot.Chain(r).Where(a => a.Code != r.Code)).DistinctBy(a => a.Code)
+            .OrderByDescending(a => a.Path.Length).ToList();
+        var ancestorCodes = ancestors.Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
+        var childCodes = snapshot.Regions.Values.Where(r => r.ParentCode is not null && ancestorCodes.Contains(r.ParentCode)).Select(r => r.Code);
+        var rows = await LoadRowsAsync(db, [.. codes.Concat(ancestorCodes).Concat(childCodes).Distinct(StringComparer.Ordinal)], ct);
         var changes = 0;
         foreach (var region in regions)
         {
@@ -82,7 +100,9 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
                 .ToList();
             foreach (var hazard in ruleSet.Hazards.Where(h => h.Rules.Any(rule => series.Any(s => s.Station.Kind == rule.StationKind))))
             {
-                var score = RiskModel.Score(hazard, series, now);
+                // Readings may be stamped a few minutes ahead (sender clock skew): assess as of the newest.
+                var asOf = series.SelectMany(x => x.Readings).Select(r => r.Time).Append(now).Max();
+                var score = RiskModel.Score(hazard, series, asOf);
                 var row = Row(db, rows, region, hazard.Hazard, now);
                 var tier = RiskModel.WithHysteresis(row.Tier, score.Score, ruleSet.Hysteresis);
                 var explanation = JsonSerializer.Serialize(score.Contributions, Json);
@@ -91,8 +111,6 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         }
 
         // Up the tree, deepest first: each ancestor takes the worst tier of its direct children.
-        var ancestors = regions.SelectMany(r => snapshot.Chain(r).Where(a => a.Code != r.Code)).DistinctBy(a => a.Code)
-            .OrderByDescending(a => a.Path.Length).ToList();
         foreach (var ancestor in ancestors)
         {
             var children = snapshot.Regions.Values.Where(r => r.ParentCode == ancestor.Code).Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
