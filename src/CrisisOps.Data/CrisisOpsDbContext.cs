@@ -297,9 +297,15 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
         }
     }
 
+    /// <summary>How SQLite stores a time: fixed-width UTC ISO-8601 text, so text order is time order. Raw SQL writes it too.</summary>
+    public const string SqliteTimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    /// <summary>A time as <see cref="SqliteTimeFormat"/> text.</summary>
+    public static string SqliteTime(DateTimeOffset value) => value.UtcDateTime.ToString(SqliteTimeFormat, CultureInfo.InvariantCulture);
+
     private sealed class UtcIsoTextConverter() : ValueConverter<DateTimeOffset, string>(
-        v => v.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
-        v => new DateTimeOffset(DateTime.ParseExact(v, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture,
+        v => SqliteTime(v),
+        v => new DateTimeOffset(DateTime.ParseExact(v, SqliteTimeFormat, CultureInfo.InvariantCulture,
             DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero));
 
     // PostgreSQL's timestamptz takes only UTC offsets from Npgsql.

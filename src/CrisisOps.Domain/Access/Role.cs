@@ -27,7 +27,6 @@ public enum Permission
     FileIncidentReport,
     ReadDeadlines,
     ReadJournal,
-    ReadMetrics,
     ManageStations,
     IngestReadings,
 }

@@ -81,6 +81,10 @@ public enum IncidentSource
 
 public static class IncidentTypes
 {
+    /// <summary>The category a type is filed under when nobody says (<see cref="IncidentType.Other"/>: the first, natural disaster).</summary>
+    public static IncidentCategory DefaultCategory(this IncidentType type) =>
+        Enum.GetValues<IncidentCategory>().First(category => type.BelongsTo(category));
+
     /// <summary>The category a type belongs to; <see cref="IncidentType.Other"/> fits any.</summary>
     public static bool BelongsTo(this IncidentType type, IncidentCategory category) => type switch
     {

@@ -89,5 +89,4 @@ public static class JournalTypes
     public const string StationRegistered = "station.registered";
     public const string ReadingsIngested = "readings.ingested";
     public const string RiskTierChanged = "risk.tier-changed";
-    public const string RiskRulesLoaded = "risk.rules-loaded";
 }

@@ -200,7 +200,6 @@ public static class RegionImport
         }
 
         var plannedRegions = new List<PlannedRegion>();
-        var depthOf = new Dictionary<string, int>(StringComparer.Ordinal);
         if (errors.Count == 0)
         {
             foreach (var (_, definition, _) in regions)

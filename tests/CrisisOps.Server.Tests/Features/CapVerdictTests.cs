@@ -9,9 +9,9 @@ namespace CrisisOps.Server.Tests.Features;
 /// <summary>Official CAP warnings: the verdict over the API and through `crisisops warning check-cap`.</summary>
 public sealed class CapVerdictTests(SqliteApp app) : IClassFixture<SqliteApp>, IDisposable
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("crisisops-cap-").FullName;
+    private readonly CliRunner _cli = new(app);
 
-    public void Dispose() => Directory.Delete(_home, recursive: true);
+    public void Dispose() => _cli.Dispose();
 
     /// <summary>A red rainstorm warning whose polygon covers the north half of county A.</summary>
     private static string RainstormCap(RegionWorld world)
@@ -109,12 +109,11 @@ public sealed class CapVerdictTests(SqliteApp app) : IClassFixture<SqliteApp>, I
     public async Task CheckCapCommand_WhenFilesGiven_ReportsVerdictAndExitCode()
     {
         var world = await app.WorldAsync();
-        var good = Path.Combine(_home, "rainstorm.xml");
-        var bad = Path.Combine(_home, "old.xml");
+        var good = Path.Combine(_cli.Home, "rainstorm.xml");
+        var bad = Path.Combine(_cli.Home, "old.xml");
         await File.WriteAllTextAsync(good, RainstormCap(world), Encoding.UTF8);
         await File.WriteAllTextAsync(bad, "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.1\"/>", Encoding.UTF8);
-        app.Anonymous();
-        Assert.Equal(0, (await CliAsync("login", "--url", "http://localhost", "--user", "admin", "--password", CrisisOpsApp.AdminPassword)).Exit);
+        await _cli.LoginAsync("admin", CrisisOpsApp.AdminPassword);
 
         var accepted = await CliAsync("warning", "check-cap", good);
         Assert.True(accepted.Exit == 0, accepted.Err);
@@ -126,15 +125,5 @@ public sealed class CapVerdictTests(SqliteApp app) : IClassFixture<SqliteApp>, I
         Assert.Contains("rejected (other-version)", rejected.Out, StringComparison.Ordinal);
     }
 
-    private async Task<(int Exit, string Out, string Err)> CliAsync(params string[] args)
-    {
-        var stdout = new StringWriter(CultureInfo.InvariantCulture);
-        var stderr = new StringWriter(CultureInfo.InvariantCulture);
-        var exit = await CliApp.RunAsync(args, new CliEnvironment
-        {
-            Handler = app.Server.CreateHandler(), Stdout = stdout, Stderr = stderr, Stdin = new StringReader(""),
-            HomeDirectory = _home, GetVariable = _ => null, TimeProvider = app.Clock, DisplayTimeZone = TimeZoneInfo.Utc,
-        }, CancellationToken.None);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> CliAsync(params string[] args) => _cli.RunAsync(args);
 }

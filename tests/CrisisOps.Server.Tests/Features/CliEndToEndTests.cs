@@ -8,42 +8,20 @@ namespace CrisisOps.Server.Tests.Features;
 /// <summary>The `crisisops` CLI against the real server in process: what a script or an operator sees.</summary>
 public sealed class CliEndToEndTests(SqliteApp app) : IClassFixture<SqliteApp>, IDisposable
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("crisisops-cli-e2e-").FullName;
+    private readonly CliRunner _cli = new(app);
 
-    public void Dispose() => Directory.Delete(_home, recursive: true);
+    public void Dispose() => _cli.Dispose();
 
-    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter(CultureInfo.InvariantCulture);
-        var stderr = new StringWriter(CultureInfo.InvariantCulture);
-        var environment = new CliEnvironment
-        {
-            Handler = app.Server.CreateHandler(),
-            Stdout = stdout,
-            Stderr = stderr,
-            Stdin = new StringReader(""),
-            HomeDirectory = _home,
-            GetVariable = _ => null,
-            TimeProvider = app.Clock,
-            DisplayTimeZone = TimeZoneInfo.Utc,
-        };
-        var exit = await CliApp.RunAsync(args, environment, CancellationToken.None);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => _cli.RunAsync(args);
 
-    private async Task LoginAsync(string user = "admin", string password = CrisisOpsApp.AdminPassword)
-    {
-        app.Anonymous();
-        var (exit, _, err) = await RunAsync("login", "--url", "http://localhost", "--user", user, "--password", password);
-        Assert.True(exit == 0, err);
-    }
+    private Task LoginAsync(string user = "admin", string password = CrisisOpsApp.AdminPassword) => _cli.LoginAsync(user, password);
 
     [Fact]
     public async Task RegionsImportListLocate_WhenLoggedIn_WorkAgainstTheServer()
     {
         await LoginAsync();
         var world = RegionWorld.Next();
-        var file = Path.Combine(_home, "world.geojson");
+        var file = Path.Combine(_cli.Home, "world.geojson");
         await File.WriteAllTextAsync(file, world.ToGeoJson());
 
         var import = await RunAsync("regions", "import", file);
@@ -116,11 +94,7 @@ public sealed class CliEndToEndTests(SqliteApp app) : IClassFixture<SqliteApp>, 
         await LoginAsync();
         var stdout = new StringWriter(CultureInfo.InvariantCulture);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var environment = new CliEnvironment
-        {
-            Handler = app.Server.CreateHandler(), Stdout = stdout, Stderr = new StringWriter(CultureInfo.InvariantCulture),
-            Stdin = new StringReader(""), HomeDirectory = _home, GetVariable = _ => null, TimeProvider = app.Clock,
-        };
+        var environment = _cli.Environment(stdout, new StringWriter(CultureInfo.InvariantCulture));
         var follow = CliApp.RunAsync(["--json", "journal", "tail", "--follow", "--region", world.CountyA], environment, stop.Token);
 
         var officer = await app.UserAsync(("duty-officer", world.CountyA));

@@ -15,27 +15,16 @@ public sealed class DemoApp() : CrisisOpsApp(new SqliteTestDatabase(), settings:
 public sealed class DemoCityTests(DemoApp app) : IClassFixture<DemoApp>, IDisposable
 {
     public const string DemoPassword = "demo-password-for-tests";
-    private readonly string _home = Directory.CreateTempSubdirectory("crisisops-demo-").FullName;
+    private readonly CliRunner _cli = new(app);
 
-    public void Dispose() => Directory.Delete(_home, recursive: true);
+    public void Dispose() => _cli.Dispose();
 
-    private async Task<(int Exit, string Out, string Err)> CliAsync(params string[] args)
-    {
-        var stdout = new StringWriter(CultureInfo.InvariantCulture);
-        var stderr = new StringWriter(CultureInfo.InvariantCulture);
-        var exit = await CliApp.RunAsync(args, new CliEnvironment
-        {
-            Handler = app.Server.CreateHandler(), Stdout = stdout, Stderr = stderr, Stdin = new StringReader(""),
-            HomeDirectory = _home, GetVariable = _ => null, TimeProvider = app.Clock, DisplayTimeZone = TimeZoneInfo.Utc,
-        }, CancellationToken.None);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> CliAsync(params string[] args) => _cli.RunAsync(args);
 
     [Fact]
     public async Task Demo_WhenStarted_CliListsKremsAndLocatesTheOldTown()
     {
-        app.Anonymous();
-        Assert.Equal(0, (await CliAsync("login", "--url", "http://localhost", "--user", "duty.krems", "--password", DemoPassword)).Exit);
+        await _cli.LoginAsync("duty.krems", DemoPassword);
 
         var districts = await CliAsync("--json", "regions", "list", "--parent", "KRE");
         Assert.True(districts.Exit == 0, districts.Err);

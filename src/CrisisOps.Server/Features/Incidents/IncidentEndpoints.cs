@@ -66,7 +66,7 @@ public static class IncidentEndpoints
         errors.ThrowIfAny();
 
         var type = body.Type ?? IncidentType.Other;
-        var category = Enum.GetValues<IncidentCategory>().First(c => type.BelongsTo(c));
+        var category = type.DefaultCategory();
         var (incident, _) = await service.ReportAsync(
             new NewIncident(body.Title!, body.Description, category, type, IncidentSeverity.IV, location, null, false, IncidentSource.Public),
             null, "public", _ => true, ct);

@@ -23,11 +23,17 @@ public static class IncidentQueries
     {
         var incidents = await Visible(db, access).Where(i => i.Status != IncidentStatus.Closed)
             .OrderByDescending(i => i.ReportedAt).Take(limit).ToListAsync(ct);
+        return (incidents, await OverdueAsync(db, incidents, now, ct));
+    }
+
+    /// <summary>Which of these incidents have an open deadline past due.</summary>
+    public static async Task<HashSet<Guid>> OverdueAsync(CrisisOpsDbContext db, IEnumerable<Incident> incidents, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
         var ids = incidents.Select(i => i.Id).ToList();
-        var overdue = await db.Deadlines.AsNoTracking()
+        return [.. await db.Deadlines.AsNoTracking()
             .Where(d => d.IncidentId != null && ids.Contains(d.IncidentId.Value) && d.Status == DeadlineStatus.Open && d.DueAt < now)
-            .Select(d => d.IncidentId!.Value).ToListAsync(ct);
-        return (incidents, [.. overdue]);
+            .Select(d => d.IncidentId!.Value).ToListAsync(ct)];
     }
 
     /// <summary>One incident by id or number, or null.</summary>

@@ -64,29 +64,19 @@ public sealed class JournalNotifier
 }
 
 /// <summary>
-/// Wakes live readers after every committed save. Readers query for rows past their position,
-/// so a wake-up without new journal rows costs one cheap query and nothing else.
+/// Wakes live readers after every commit. Every save runs in a transaction (the context sets
+/// AutoTransactionBehavior.Always), and bulk ingest commits its own, so the commit is the one moment
+/// to notify. Readers query for rows past their position, so a wake-up without new journal rows
+/// costs one cheap query and nothing else.
 /// </summary>
-public sealed class JournalSaveInterceptor(JournalNotifier notifier) : SaveChangesInterceptor
+public sealed class JournalSaveInterceptor(JournalNotifier notifier) : DbTransactionInterceptor
 {
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        NotifyUnlessInTransaction(eventData.Context);
-        return base.SavedChangesAsync(eventData, result, cancellationToken);
-    }
+    public override void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => notifier.Notify();
 
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    public override Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData,
+        CancellationToken cancellationToken = default)
     {
-        NotifyUnlessInTransaction(eventData.Context);
-        return base.SavedChanges(eventData, result);
-    }
-
-    private void NotifyUnlessInTransaction(DbContext? context)
-    {
-        // Inside an explicit transaction the rows are not visible yet; whoever commits notifies.
-        if (context?.Database.CurrentTransaction is null)
-        {
-            notifier.Notify();
-        }
+        notifier.Notify();
+        return Task.CompletedTask;
     }
 }

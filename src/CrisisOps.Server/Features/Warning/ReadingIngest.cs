@@ -18,12 +18,11 @@ public sealed record IngestResult(int Received, int Stored, int Duplicates, int 
 /// with one multi-row INSERT that skips readings already stored (same station and reading id, so a
 /// retry is harmless), and journals per station what arrived, all in one transaction.
 /// </summary>
-public sealed partial class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory, JournalNotifier notifier, RiskEvaluator risk,
+public sealed partial class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory, RiskEvaluator risk,
     TimeProvider clock, ILogger<ReadingIngest> logger)
 {
     /// <summary>Rows per INSERT statement: 5 parameters each stays under both databases' parameter limits.</summary>
     private const int RowsPerStatement = 1000;
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
     public async Task<IngestResult> IngestAsync(IReadOnlyList<IncomingReading> items, CallerAccess access, CancellationToken ct)
     {
@@ -73,7 +72,6 @@ public sealed partial class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> 
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
             });
-            notifier.Notify();
 
             // The decision follows the data at once: the regions these readings touch are re-assessed now.
             // The readings are committed whatever happens here; if this fails, the periodic sweep
@@ -106,9 +104,9 @@ public sealed partial class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> 
             sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@s{i}, @r{i}, @t{i}, @v{i}, @a{i})");
             Add(command, $"@s{i}", r.StationCode);
             Add(command, $"@r{i}", r.ReadingId);
-            Add(command, $"@t{i}", sqlite ? r.Time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture) : r.Time.ToUniversalTime());
+            Add(command, $"@t{i}", sqlite ? CrisisOpsDbContext.SqliteTime(r.Time) : r.Time.ToUniversalTime());
             Add(command, $"@v{i}", r.Value);
-            Add(command, $"@a{i}", sqlite ? r.ReceivedAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture) : r.ReceivedAt.ToUniversalTime());
+            Add(command, $"@a{i}", sqlite ? CrisisOpsDbContext.SqliteTime(r.ReceivedAt) : r.ReceivedAt.ToUniversalTime());
         }
 
         sql.Append(""" ON CONFLICT ("StationCode", "ReadingId") DO NOTHING RETURNING "StationCode", "ReadingId" """);

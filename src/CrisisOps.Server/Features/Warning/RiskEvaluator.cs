@@ -15,7 +15,7 @@ namespace CrisisOps.Server.Features.Warning;
 /// carries the worst tier up the region tree (a district takes its worst township).
 /// </summary>
 public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory, RiskRulesProvider rules, RegionDirectory directory,
-    JournalNotifier notifier, TimeProvider clock)
+    TimeProvider clock)
 {
     /// <summary>A rate of rise needs at least the last hour even when every rule window is shorter.</summary>
     private static readonly TimeSpan MinimumLookback = TimeSpan.FromHours(1);
@@ -125,11 +125,6 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         }
 
         await db.SaveChangesAsync(ct);
-        if (changes > 0)
-        {
-            notifier.Notify();
-        }
-
         return changes;
     }
 

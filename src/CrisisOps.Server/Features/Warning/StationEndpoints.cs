@@ -110,11 +110,7 @@ public static class StationEndpoints
 
         var stations = await query.OrderBy(s => s.Code).ToListAsync(ct);
         var codes = stations.Select(s => s.Code).ToList();
-        var latest = await db.Readings.AsNoTracking().Where(r => codes.Contains(r.StationCode))
-            .GroupBy(r => r.StationCode)
-            .Select(g => g.OrderByDescending(r => r.Time).First())
-            .ToListAsync(ct);
-        var byStation = latest.ToDictionary(r => r.StationCode, StringComparer.Ordinal);
+        var byStation = await WarningQueries.LatestReadingsAsync(db, codes, ct);
         return TypedResults.Ok(new StationList([.. stations.Select(s => ToDto(s, byStation.GetValueOrDefault(s.Code)))]));
     }
 

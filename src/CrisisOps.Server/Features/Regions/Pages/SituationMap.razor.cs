@@ -6,6 +6,7 @@ using CrisisOps.Domain.Regions;
 using CrisisOps.Server.Components.Shared;
 using CrisisOps.Server.Features.Incidents;
 using CrisisOps.Server.Features.Journal;
+using CrisisOps.Server.Features.Warning;
 using CrisisOps.Server.Platform;
 using CrisisOps.Server.Platform.Auth;
 using Microsoft.AspNetCore.Components;
@@ -58,16 +59,17 @@ public sealed partial class SituationMap
 
     protected override async Task OnInitializedAsync()
     {
-        await LoadIncidentsAsync();
+        await LoadIncidentsAsync(await Caller.RefreshAsync());
         if (RendererInfo.IsInteractive)
         {
             // The eShop pattern: a subscription we dispose, and callbacks marshalled with InvokeAsync.
             _subscription = Notifier.Subscribe(() => _ = InvokeAsync(async () =>
             {
-                await LoadIncidentsAsync();
+                var access = await Caller.RefreshAsync();
+                await LoadIncidentsAsync(access);
                 await PushIncidentsAsync();
-                await PushStationsAsync();
-                await PushTiersAsync();
+                await PushStationsAsync(access);
+                await PushTiersAsync(access);
                 StateHasChanged();
             }));
         }
@@ -95,20 +97,20 @@ public sealed partial class SituationMap
             return;
         }
 
-        var (regions, sites) = await LoadGeographyAsync();
+        var access = await Caller.RefreshAsync();
+        var (regions, sites) = await LoadGeographyAsync(access);
         _regionCount = regions.Count;
         await _module.InvokeVoidAsync("setRegions", _map, new { type = "FeatureCollection", features = regions }, true);
         await _module.InvokeVoidAsync("setSites", _map, sites);
-        await PushTiersAsync();
-        await PushStationsAsync();
+        await PushTiersAsync(access);
+        await PushStationsAsync(access);
         await PushIncidentsAsync();
         _mapReady = true;
         StateHasChanged();
     }
 
-    private async Task LoadIncidentsAsync()
+    private async Task LoadIncidentsAsync(CallerAccess access)
     {
-        var access = await Caller.RefreshAsync();
         await using var db = await Db.CreateDbContextAsync();
         var (incidents, overdue) = await IncidentQueries.OpenAsync(db, access, Clock.GetUtcNow(), 200, CancellationToken.None);
         _incidents.Clear();
@@ -116,9 +118,8 @@ public sealed partial class SituationMap
         _overdue = overdue;
     }
 
-    private async Task<(List<object> Regions, List<object> Sites)> LoadGeographyAsync()
+    private async Task<(List<object> Regions, List<object> Sites)> LoadGeographyAsync(CallerAccess access)
     {
-        var access = await Caller.RefreshAsync();
         var scopes = access.ScopesFor(Permission.ReadRegions);
         await using var db = await Db.CreateDbContextAsync();
         var regions = await db.Regions.AsNoTracking().WhereUnder(r => r.Path, scopes)
@@ -175,37 +176,29 @@ public sealed partial class SituationMap
     }
 
     /// <summary>Each region's worst tier over all hazards; the map recolours in place.</summary>
-    private async Task PushTiersAsync()
+    private async Task PushTiersAsync(CallerAccess access)
     {
         if (_module is null || _map is null)
         {
             return;
         }
 
-        var access = await Caller.RefreshAsync();
         await using var db = await Db.CreateDbContextAsync();
-        var risks = await db.RegionRisks.AsNoTracking().WhereUnder(r => r.RegionPath, access.ScopesFor(Permission.ReadRegions))
-            .Select(r => new { r.RegionCode, r.Tier }).ToListAsync();
-        var tiers = risks.GroupBy(r => r.RegionCode, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => Words.Of(g.Max(r => r.Tier)), StringComparer.Ordinal);
-        await _module.InvokeVoidAsync("setRegionTiers", _map, tiers);
+        var tiers = await WarningQueries.WorstTiersAsync(db, access.ScopesFor(Permission.ReadRegions), CancellationToken.None);
+        await _module.InvokeVoidAsync("setRegionTiers", _map, tiers.ToDictionary(t => t.Key, t => Words.Of(t.Value), StringComparer.Ordinal));
     }
 
     /// <summary>Stations with their latest value, coloured by the tier that value reaches.</summary>
-    private async Task PushStationsAsync()
+    private async Task PushStationsAsync(CallerAccess access)
     {
         if (_module is null || _map is null)
         {
             return;
         }
 
-        var access = await Caller.RefreshAsync();
         await using var db = await Db.CreateDbContextAsync();
         var stations = await db.Stations.AsNoTracking().WhereUnder(s => s.RegionPath, access.ScopesFor(Permission.ReadRegions)).ToListAsync();
-        var codes = stations.Select(s => s.Code).ToList();
-        var latest = (await db.Readings.AsNoTracking().Where(r => codes.Contains(r.StationCode))
-                .GroupBy(r => r.StationCode).Select(g => g.OrderByDescending(r => r.Time).First()).ToListAsync())
-            .ToDictionary(r => r.StationCode, StringComparer.Ordinal);
+        var latest = await WarningQueries.LatestReadingsAsync(db, [.. stations.Select(s => s.Code)], CancellationToken.None);
         await _module.InvokeVoidAsync("setStations", _map, stations.Select(s =>
         {
             var reading = latest.GetValueOrDefault(s.Code);
@@ -293,7 +286,7 @@ public sealed partial class SituationMap
         }
 
         var access = await Caller.RefreshAsync();
-        var category = Enum.GetValues<IncidentCategory>().First(c => _type.BelongsTo(c));
+        var category = _type.DefaultCategory();
         try
         {
             await using var scope = Scopes.CreateAsyncScope();
