@@ -56,6 +56,8 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
 
     public DbSet<RegionRisk> RegionRisks => Set<RegionRisk>();
 
+    public DbSet<StationForecastPoint> StationForecastPoints => Set<StationForecastPoint>();
+
     /// <summary>Appends a journal entry to this unit of work: it commits with the change it records.</summary>
     public JournalEntry Append(JournalRecord record)
     {
@@ -279,6 +281,18 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
             b.Property(r => r.Hazard).HasMaxLength(40);
             b.Property(r => r.Version).IsConcurrencyToken();
             b.HasIndex(r => r.RegionPath);
+        });
+
+        modelBuilder.Entity<StationForecastPoint>(b =>
+        {
+            b.ToTable("station_forecast_points");
+            b.HasKey(p => p.Id);
+            b.Property(p => p.Id).ValueGeneratedOnAdd();
+            b.Property(p => p.StationCode).HasMaxLength(64);
+            b.Property(p => p.Source).HasMaxLength(200);
+
+            // One value per station and time: a newer issue replaces the older one's points where they overlap.
+            b.HasIndex(p => new { p.StationCode, p.Time }).IsUnique();
         });
 
         KeysChosenByCode(modelBuilder);
