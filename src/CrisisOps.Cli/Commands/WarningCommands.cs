@@ -7,11 +7,11 @@ using Spectre.Console;
 
 namespace CrisisOps.Cli.Commands;
 
-/// <summary><c>warning check-cap</c>: what the server makes of a CAP file.</summary>
+/// <summary><c>warning check-cap</c>: what the server makes of a CAP file; <c>warning backtest</c> (see <see cref="BacktestCommand"/>).</summary>
 internal static class WarningCommands
 {
     public static Command Create(CliRuntime runtime) =>
-        new("warning", Strings.CommandWarning) { CheckCap(runtime) };
+        new("warning", Strings.CommandWarning) { CheckCap(runtime), BacktestCommand.Create(runtime) };
 
     private static Command CheckCap(CliRuntime runtime)
     {

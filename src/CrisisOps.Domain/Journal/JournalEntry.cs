@@ -89,4 +89,5 @@ public static class JournalTypes
     public const string StationRegistered = "station.registered";
     public const string ReadingsIngested = "readings.ingested";
     public const string RiskTierChanged = "risk.tier-changed";
+    public const string ForecastPosted = "forecast.posted";
 }

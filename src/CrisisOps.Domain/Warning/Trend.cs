@@ -309,9 +309,10 @@ public static class DurationText
         }
     }
 
-    /// <summary>A duration as <see cref="TryParse"/> reads it back: the largest whole unit.</summary>
+    /// <summary>A duration as <see cref="TryParse"/> reads it back: whole hours up to 72 h (as forecast horizons are spoken of), else the largest whole unit.</summary>
     public static string Format(TimeSpan duration) =>
-        duration.TotalDays >= 1 && duration.TotalDays == Math.Floor(duration.TotalDays) ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalDays:0}d")
+        duration.TotalHours == Math.Floor(duration.TotalHours) && duration.TotalHours <= 72 ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalHours:0}h")
+        : duration.TotalDays == Math.Floor(duration.TotalDays) ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalDays:0}d")
         : duration.TotalHours == Math.Floor(duration.TotalHours) ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalHours:0}h")
         : string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMinutes:0.#}m");
 }

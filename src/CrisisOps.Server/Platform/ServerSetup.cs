@@ -106,6 +106,7 @@ public static class ServerSetup
         services.AddSingleton<ReadingIngest>();
         services.AddSingleton<RiskRulesProvider>();
         services.AddSingleton<RiskEvaluator>();
+        services.AddScoped<ForecastService>();
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<CrisisOpsMetrics>();
@@ -196,6 +197,7 @@ public static class ServerSetup
         app.MapJournalEndpoints();
         app.MapStationEndpoints();
         app.MapRiskEndpoints();
+        app.MapForecastEndpoints();
         app.MapCapEndpoints();
         return app;
     }

@@ -114,15 +114,39 @@ public static class StationEndpoints
         return TypedResults.Ok(new StationList([.. stations.Select(s => ToDto(s, byStation.GetValueOrDefault(s.Code)))]));
     }
 
-    private static async Task<Ok<ReadingDto[]>> ReadingsAsync(string code, int? limit, CrisisOpsDbContext db, CallerAccessor caller, CancellationToken ct)
+    /// <summary>
+    /// Readings, oldest first: without <paramref name="from"/> the latest <paramref name="limit"/>
+    /// (up to <paramref name="to"/>); with it, the first <paramref name="limit"/> from that time on — to
+    /// page through a long record, ask again from the last time received (the readings at that time
+    /// come again; skip them by reading id).
+    /// </summary>
+    private static async Task<Ok<ReadingDto[]>> ReadingsAsync(string code, int? limit, DateTimeOffset? from, DateTimeOffset? to, CrisisOpsDbContext db,
+        CallerAccessor caller, CancellationToken ct)
     {
         var errors = new FieldErrors();
         errors.Check(limit is null or (>= 1 and <= 10_000), "limit", "From 1 to 10,000.");
+        errors.Check(from is null || to is null || from <= to, "from", "from must not be after to.");
         errors.ThrowIfAny();
         var station = await db.Stations.AsNoTracking().SingleOrDefaultAsync(s => s.Code == code, ct) ?? throw ProblemException.NotFound($"Station '{code}'");
         await caller.RequireAsync(Permission.ReadRegions, station.RegionPath, ct);
-        var readings = await db.Readings.AsNoTracking().Where(r => r.StationCode == code)
-            .OrderByDescending(r => r.Time).Take(limit ?? 500).ToListAsync(ct);
+        var query = db.Readings.AsNoTracking().Where(r => r.StationCode == code);
+        if (to is { } until)
+        {
+            var u = until.ToUniversalTime();
+            query = query.Where(r => r.Time <= u);
+        }
+
+        List<Reading> readings;
+        if (from is { } since)
+        {
+            var s = since.ToUniversalTime();
+            readings = await query.Where(r => r.Time >= s).OrderBy(r => r.Time).ThenBy(r => r.Id).Take(limit ?? 500).ToListAsync(ct);
+        }
+        else
+        {
+            readings = await query.OrderByDescending(r => r.Time).Take(limit ?? 500).ToListAsync(ct);
+        }
+
         return TypedResults.Ok(readings.OrderBy(r => r.Time).Select(r => new ReadingDto(r.ReadingId, r.Time, r.Value)).ToArray());
     }
 
