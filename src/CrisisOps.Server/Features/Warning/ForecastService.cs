@@ -238,7 +238,7 @@ public sealed class ForecastService(CrisisOpsDbContext db, RiskRulesProvider rul
     {
         var until = now + ReadingRules.ClockSkew;
         return (await db.Readings.AsNoTracking()
-                .Where(r => stations.Contains(r.StationCode) && r.Time > since && r.Time <= until)
+                .Where(r => stations.Contains(r.StationCode) && r.Time >= since && r.Time <= until)
                 .Select(r => new { r.StationCode, r.Time, r.Value })
                 .ToListAsync(ct))
             .GroupBy(r => r.StationCode, StringComparer.Ordinal)
