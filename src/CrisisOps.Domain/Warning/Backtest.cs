@@ -79,7 +79,7 @@ public static class Backtest
     /// <param name="options">Target tier, horizons, trend window, step; the defaults when null.</param>
     /// <param name="cancellationToken">Stops a long replay.</param>
     /// <param name="progress">Told the fraction done (0–1) now and then, for long series.</param>
-    /// <exception cref="ArgumentException">A rain gauge (not forecast from a trend), a target without a threshold, or no readings.</exception>
+    /// <exception cref="ArgumentException">A rain gauge (not forecast from a trend), a target without a threshold, no readings, or trend options out of range.</exception>
     public static BacktestReport Run(StationKind kind, TierThresholds thresholds, IReadOnlyList<(DateTimeOffset Time, double Value)> readings,
         BacktestOptions? options = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -103,6 +103,7 @@ public static class Backtest
             throw new ArgumentException("Horizons must lie within (0, 72 h].", nameof(options));
         }
 
+        options.Trend.Validated();
         var series = readings.Where(r => double.IsFinite(r.Value)).OrderBy(r => r.Time).ToArray();
         var moments = Moments(series, options.Step);
 

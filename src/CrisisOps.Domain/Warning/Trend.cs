@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace CrisisOps.Domain.Warning;
@@ -35,7 +36,7 @@ public sealed record TrendOptions
     /// <summary>The default options; a backtest and the API start from these.</summary>
     public static TrendOptions Default { get; } = new();
 
-    /// <exception cref="ArgumentOutOfRangeException">A window outside 10 min–72 h, fewer than 3 points, or a cap below the minimum.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A window outside 10 min–72 h, fewer than 3 points, a cap below the minimum or above 2,000 (two million slopes).</exception>
     public TrendOptions Validated()
     {
         if (Window < TimeSpan.FromMinutes(10) || Window > TimeSpan.FromHours(72))
@@ -43,9 +44,9 @@ public sealed record TrendOptions
             throw new ArgumentOutOfRangeException(nameof(Window), Window, "The trend window must lie within 10 minutes and 72 hours.");
         }
 
-        if (MinPoints < 3 || MaxPoints < MinPoints || MaxPoints > 5000)
+        if (MinPoints < 3 || MaxPoints < MinPoints || MaxPoints > 2000)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxPoints), MaxPoints, "Need 3 ≤ MinPoints ≤ MaxPoints ≤ 5000.");
+            throw new ArgumentOutOfRangeException(nameof(MaxPoints), MaxPoints, "Need 3 ≤ MinPoints ≤ MaxPoints ≤ 2000.");
         }
 
         return Z is > 0 and < 5 ? this : throw new ArgumentOutOfRangeException(nameof(Z), Z, "Z must lie within (0, 5).");
@@ -186,22 +187,39 @@ public static class TheilSen
             y[i] = used[i].Value;
         }
 
-        var slopes = new List<double>(n * (n - 1) / 2);
-        for (var i = 0; i < n; i++)
+        // Up to 124,750 slopes: a pooled buffer, because a fresh array this size would land on the
+        // large-object heap at every fit, and a backtest fits thousands of times.
+        var buffer = ArrayPool<double>.Shared.Rent(n * (n - 1) / 2);
+        double slope, low, high;
+        try
         {
-            for (var j = i + 1; j < n; j++)
+            var count = 0;
+            for (var i = 0; i < n; i++)
             {
-                // Two readings with the same time say nothing about a slope.
-                if (x[j] != x[i])
+                for (var j = i + 1; j < n; j++)
                 {
-                    slopes.Add((y[j] - y[i]) / (x[j] - x[i]));
+                    // Two readings with the same time say nothing about a slope.
+                    if (x[j] != x[i])
+                    {
+                        buffer[count++] = (y[j] - y[i]) / (x[j] - x[i]);
+                    }
                 }
             }
-        }
 
-        slopes.Sort();
-        var slope = Median(slopes);
-        var (low, high) = SenInterval(slopes, n, options.Z);
+            if (count == 0)
+            {
+                return TrendResult.None("all readings in the window share one time.");
+            }
+
+            var slopes = buffer.AsSpan(0, count);
+            slopes.Sort();
+            slope = Median(slopes);
+            (low, high) = SenInterval(slopes, n, options.Z);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
 
         var levels = new double[n];
         for (var i = 0; i < n; i++)
@@ -210,7 +228,7 @@ public static class TheilSen
         }
 
         Array.Sort(levels);
-        var level = Median(levels);
+        var level = Median(levels.AsSpan());
         var residuals = new double[n];
         for (var i = 0; i < n; i++)
         {
@@ -218,10 +236,11 @@ public static class TheilSen
         }
 
         Array.Sort(residuals);
+        var medianResidual = Median(residuals.AsSpan());
 
         // 1.4826 × MAD estimates the standard deviation of normally distributed noise, and like the
         // slope it ignores a few wild readings (Rousseeuw & Croux 1993).
-        var spread = 1.4826 * Median(residuals);
+        var spread = 1.4826 * medianResidual;
         return new TrendResult(new Trend(asOf, window[0].Time, window[^1].Time, window.Count, n, slope, low, high, level, spread, options.Z), null);
     }
 
@@ -232,9 +251,9 @@ public static class TheilSen
     /// the bounds are the slopes of rank M1 = (N − C)/2 and M2 + 1 = (N + C)/2 + 1 (interpolated
     /// between neighbours, clamped to the ends when n is small).
     /// </summary>
-    private static (double Low, double High) SenInterval(List<double> sorted, int n, double z)
+    private static (double Low, double High) SenInterval(ReadOnlySpan<double> sorted, int n, double z)
     {
-        var count = sorted.Count;
+        var count = sorted.Length;
         var c = z * Math.Sqrt(n * (n - 1.0) * (2.0 * n + 5.0) / 18.0);
         var m1 = (count - c) / 2.0;
         var m2 = (count + c) / 2.0 + 1.0;
@@ -242,18 +261,18 @@ public static class TheilSen
     }
 
     /// <summary>The value at a 1-based, possibly fractional rank.</summary>
-    private static double AtRank(List<double> sorted, double rank)
+    private static double AtRank(ReadOnlySpan<double> sorted, double rank)
     {
-        var at = Math.Clamp(rank - 1.0, 0, sorted.Count - 1);
+        var at = Math.Clamp(rank - 1.0, 0, sorted.Length - 1);
         var below = (int)Math.Floor(at);
-        var above = Math.Min(below + 1, sorted.Count - 1);
+        var above = Math.Min(below + 1, sorted.Length - 1);
         return sorted[below] + (sorted[above] - sorted[below]) * (at - below);
     }
 
-    private static double Median(IReadOnlyList<double> sorted)
+    private static double Median(ReadOnlySpan<double> sorted)
     {
-        var mid = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
     }
 
     /// <summary>Every k-th reading so that at most <paramref name="max"/> remain, always keeping the first and the last.</summary>
