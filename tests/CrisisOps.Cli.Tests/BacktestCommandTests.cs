@@ -5,7 +5,7 @@ namespace CrisisOps.Cli.Tests;
 /// <summary><c>warning backtest</c> offline: the forecast replayed on a recorded file, no server involved.</summary>
 public sealed class BacktestCommandTests : IDisposable
 {
-    private static readonly string Samples = Path.Combine(AppContext.BaseDirectory, "data", "backtest");
+    private static readonly string Samples = Path.Combine(AppContext.BaseDirectory, "samples", "backtest");
     private readonly CliHarness cli = new();
     private readonly TempDirectory files = new();
 

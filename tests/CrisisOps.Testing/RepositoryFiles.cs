@@ -1,6 +1,6 @@
 namespace CrisisOps.Testing;
 
-/// <summary>Files of the repository itself (sample data under <c>tests/data</c>), found from the test's output folder.</summary>
+/// <summary>Files of the repository itself (sample data under <c>tests/samples</c>), found from the test's output folder.</summary>
 public static class RepositoryFiles
 {
     /// <summary>The folder holding <c>CrisisOps.slnx</c>.</summary>

@@ -7,7 +7,7 @@ namespace CrisisOps.Testing;
 /// Recorded-looking river gauge series for the backtest, made up here and not measured anywhere:
 /// a flood wave with the shape of a gamma unit hydrograph, f(τ) = (τ/tp)^k · e^(k(1 − τ/tp)),
 /// on a base level, read every 15 minutes to the centimetre with a little deterministic noise.
-/// The committed files under <c>tests/data/backtest/</c> are this class's output (a test checks
+/// The committed files under <c>tests/samples/backtest/</c> are this class's output (a test checks
 /// that), so anyone can see where every number came from.
 /// </summary>
 public static class SyntheticHydrograph

@@ -130,7 +130,7 @@ public sealed class BacktestTests
         var expected = name == "river-flood.csv"
             ? SyntheticHydrograph.ToCsv(SyntheticHydrograph.Flood(), "A flood wave at a river gauge (thresholds 3/4.5/6/7.5 m) that passes the warning level.")
             : SyntheticHydrograph.ToCsv(SyntheticHydrograph.NearMiss(), "A quick wave at a river gauge (thresholds 3/4.5/6/7.5 m) that turns at 5.6 m, below the warning level.");
-        var path = Path.Combine(RepositoryFiles.Root, "tests", "data", "backtest", name);
+        var path = Path.Combine(RepositoryFiles.Root, "tests", "samples", "backtest", name);
         if (Environment.GetEnvironmentVariable("CRISISOPS_WRITE_SAMPLES") == "1")
         {
             File.WriteAllText(path, expected);
