@@ -322,7 +322,7 @@ internal static class BacktestCommand
             return TimeSpan.Zero;
         }
 
-        return DurationText.TryParse(text, out var duration) && duration > TimeSpan.Zero
+        return DurationText.TryParse(text, out var duration) && (duration > TimeSpan.Zero || (allowZero && duration == TimeSpan.Zero))
             ? duration
             : throw new CliUsageException(Localized.Format(Strings.InvalidDuration, text, option));
     }

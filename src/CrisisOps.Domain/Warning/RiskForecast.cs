@@ -41,6 +41,7 @@ public static class RiskForecast
     /// expires) added here as a further member, and <see cref="Score"/> then scoring them through the
     /// risk model's overload that takes warnings. Nothing stands in for them until then.
     /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">A horizon outside 0–72 h, or a projection step that is not positive.</exception>
     public static ProjectedInputs Project(IReadOnlyList<StationSeries> history, IReadOnlyDictionary<string, StationForecast> forecasts,
         DateTimeOffset now, TimeSpan ahead, ForecastOptions? options = null)
     {
@@ -52,6 +53,11 @@ public static class RiskForecast
         }
 
         options ??= ForecastOptions.Default;
+        if (options.ProjectionStep <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ProjectionStep, "The projection step must be positive.");
+        }
+
         var at = now + ahead;
         var projected = new List<StationSeries>(history.Count);
         foreach (var series in history)
