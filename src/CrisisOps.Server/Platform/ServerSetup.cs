@@ -106,6 +106,7 @@ public static class ServerSetup
         services.AddSingleton<ReadingIngest>();
         services.AddSingleton<RiskRulesProvider>();
         services.AddSingleton<RiskEvaluator>();
+        services.AddSingleton<PlanActivator>();
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<CrisisOpsMetrics>();
@@ -147,6 +148,7 @@ public static class ServerSetup
         ArgumentNullException.ThrowIfNull(app);
         await app.InitializeDatabaseAsync();
         await app.EnsureAdminAsync();
+        await app.EnsureDefaultPlansAsync();
         if (demo)
         {
             await DemoSeed.SeedAsync(app);
@@ -197,6 +199,9 @@ public static class ServerSetup
         app.MapStationEndpoints();
         app.MapRiskEndpoints();
         app.MapCapEndpoints();
+        app.MapPlanEndpoints();
+        app.MapPlanActivationEndpoints();
+        app.MapTierDecisionEndpoints();
         return app;
     }
 
