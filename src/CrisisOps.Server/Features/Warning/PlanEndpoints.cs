@@ -79,8 +79,8 @@ public static class PlanEndpoints
     private static async Task<Created<PlanDto>> CreateAsync(PlanRequest body, CrisisOpsDbContext db, CallerAccessor caller,
         RegionDirectory directory, TimeProvider clock, HttpResponse response, CancellationToken ct)
     {
-        var definition = Read(body);
         var access = await RequireWholeTreeAsync(caller, directory, ct);
+        var definition = Read(body);
         if (await db.ResponsePlans.AnyAsync(p => p.Hazard == definition.Hazard && p.Tier == definition.Tier, ct))
         {
             throw new ProblemException(StatusCodes.Status409Conflict, "plan-exists", "A plan exists",
@@ -96,16 +96,25 @@ public static class PlanEndpoints
         return TypedResults.Created($"/api/v1/plans/{plan.Id}", ToDto(plan));
     }
 
-    /// <summary>Optimistic: the caller says which version it edited (If-Match or <c>version</c>); an older one is refused with 409.</summary>
+    /// <summary>
+    /// Optimistic: the caller says which version it edited (If-Match or <c>version</c>); an older one is
+    /// refused with 409. Fields left out keep their values; hazard and tier are what the plan is.
+    /// </summary>
     private static async Task<Ok<PlanDto>> UpdateAsync(Guid id, PlanRequest body, CrisisOpsDbContext db, CallerAccessor caller,
         RegionDirectory directory, TimeProvider clock, HttpRequest request, HttpResponse response, CancellationToken ct)
     {
+        var access = await RequireWholeTreeAsync(caller, directory, ct);
         var expected = ExpectedVersion(request, body.Version, required: true);
         var plan = await db.ResponsePlans.SingleOrDefaultAsync(p => p.Id == id, ct) ?? throw ProblemException.NotFound($"Plan '{id}'");
-
-        // Hazard and tier may be left out of an edit: they are what the plan is.
-        var definition = Read(body with { Hazard = body.Hazard ?? plan.Hazard, Tier = body.Tier ?? Word(plan.Tier) });
-        var access = await RequireWholeTreeAsync(caller, directory, ct);
+        var definition = Read(body with
+        {
+            Hazard = body.Hazard ?? plan.Hazard,
+            Tier = body.Tier ?? Word(plan.Tier),
+            NameZh = body.NameZh ?? plan.NameZh,
+            NameEn = body.NameEn ?? plan.NameEn,
+            Steps = body.Steps ?? [.. plan.Steps.Select(s => new PlanStepRequest(s.Id, s.TitleZh, s.TitleEn, s.Owner.Name(),
+                (int)s.Within.TotalMinutes, s.ExpectedOutput, (int)s.EscalateEvery.TotalMinutes))],
+        });
         EnsureVersion(plan, expected);
         var now = clock.GetUtcNow();
         plan.Revise(definition, access.Name, now);
@@ -122,9 +131,9 @@ public static class PlanEndpoints
     private static async Task<NoContent> RetireAsync(Guid id, CrisisOpsDbContext db, CallerAccessor caller, RegionDirectory directory,
         TimeProvider clock, HttpRequest request, CancellationToken ct)
     {
+        var access = await RequireWholeTreeAsync(caller, directory, ct);
         var expected = ExpectedVersion(request, null, required: false);
         var plan = await db.ResponsePlans.SingleOrDefaultAsync(p => p.Id == id, ct) ?? throw ProblemException.NotFound($"Plan '{id}'");
-        var access = await RequireWholeTreeAsync(caller, directory, ct);
         EnsureVersion(plan, expected);
         plan.EnsureRetirable();
         var now = clock.GetUtcNow();
