@@ -114,6 +114,21 @@ public abstract class PlanTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
     }
 
     [Fact]
+    public async Task DeadlineBoard_WhenPlanStepsAreOpen_ShowsThemWithTheirTitles()
+    {
+        var (world, analyst, station) = await GaugeAsync();
+        await ReadAsync(analyst, station, 7.7);
+        var commander = await app.UserAsync(("commander", world.CommunityA1));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/console/deadlines");
+        request.Headers.AcceptLanguage.ParseAdd("zh-CN");
+        var html = WebUtility.HtmlDecode(await (await commander.SendAsync(request)).Content.ReadAsStringAsync());
+
+        Assert.Contains("plan-step: 全员响应", html, StringComparison.Ordinal);
+        Assert.Contains("plan-step: 信息报送", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TierJump_WhenStraightToEmergency_StartsThePlansOfEveryTierPassed()
     {
         var (world, analyst, station) = await GaugeAsync();
