@@ -98,6 +98,8 @@ public static class CliApp
         root.Subcommands.Add(DeadlineCommands.Create(runtime));
         root.Subcommands.Add(JournalCommands.Create(runtime));
         root.Subcommands.Add(WarningCommands.Create(runtime));
+        root.Subcommands.Add(PlanCommands.Create(runtime));
+        root.Subcommands.Add(RiskCommands.Create(runtime));
         return root;
     }
 }

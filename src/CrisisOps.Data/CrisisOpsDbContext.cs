@@ -57,6 +57,9 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<RegionRisk> RegionRisks => Set<RegionRisk>();
 
     public DbSet<StationForecastPoint> StationForecastPoints => Set<StationForecastPoint>();
+    public DbSet<ResponsePlan> ResponsePlans => Set<ResponsePlan>();
+
+    public DbSet<PlanActivation> PlanActivations => Set<PlanActivation>();
 
     /// <summary>Appends a journal entry to this unit of work: it commits with the change it records.</summary>
     public JournalEntry Append(JournalRecord record)
@@ -198,6 +201,13 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
             b.Property(d => d.OriginRegionPath).HasMaxLength(1024);
             b.HasIndex(d => d.OriginRegionPath);
             b.HasIndex(d => d.IncidentId);
+            b.HasIndex(d => d.SubjectId);
+            b.Property(d => d.StepId).HasMaxLength(40);
+            b.Property(d => d.TitleZh).HasMaxLength(200);
+            b.Property(d => d.TitleEn).HasMaxLength(200);
+
+            // Rows from before plan steps are first reports, which climb every hour.
+            b.Property(d => d.EscalateEvery).HasDefaultValue(TimeSpan.FromHours(1));
             b.Ignore(d => d.TimeTaken);
             b.Ignore(d => d.WasMetLate);
         });
@@ -281,6 +291,45 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
             b.Property(r => r.Hazard).HasMaxLength(40);
             b.Property(r => r.Version).IsConcurrencyToken();
             b.HasIndex(r => r.RegionPath);
+            b.Property(r => r.ModelTier).HasDefaultValue(WarningTier.None);
+            b.Property(r => r.OverrideReason).HasMaxLength(RegionRisk.MaxReasonLength);
+            b.Property(r => r.OverriddenBy).HasMaxLength(64);
+            b.Property(r => r.ConfirmedBy).HasMaxLength(64);
+            b.Ignore(r => r.Override);
+        });
+
+        modelBuilder.Entity<ResponsePlan>(b =>
+        {
+            b.ToTable("response_plans");
+            b.HasKey(p => p.Id);
+            b.Property(p => p.Hazard).HasMaxLength(40);
+
+            // One plan per hazard and tier: the unique key settles two editors creating the same plan at once.
+            b.HasIndex(p => new { p.Hazard, p.Tier }).IsUnique();
+            b.Property(p => p.NameZh).HasMaxLength(PlanDefinition.MaxNameLength);
+            b.Property(p => p.NameEn).HasMaxLength(PlanDefinition.MaxNameLength);
+            b.Property(p => p.UpdatedBy).HasMaxLength(64);
+            b.Property(p => p.Steps).HasConversion(PlanStepsJson.Converter, PlanStepsJson.Comparer);
+            b.Property(p => p.Version).IsConcurrencyToken();
+            b.Ignore(p => p.Definition);
+        });
+
+        modelBuilder.Entity<PlanActivation>(b =>
+        {
+            b.ToTable("plan_activations");
+            b.HasKey(a => a.Id);
+            b.Property(a => a.PlanNameZh).HasMaxLength(PlanDefinition.MaxNameLength);
+            b.Property(a => a.PlanNameEn).HasMaxLength(PlanDefinition.MaxNameLength);
+            b.Property(a => a.Steps).HasConversion(PlanStepsJson.Converter, PlanStepsJson.Comparer);
+            b.Property(a => a.RegionCode).HasMaxLength(64);
+            b.Property(a => a.RegionPath).HasMaxLength(1024);
+            b.Property(a => a.Hazard).HasMaxLength(40);
+            b.Property(a => a.ActivatedBy).HasMaxLength(64);
+            b.Property(a => a.ClosedBy).HasMaxLength(64);
+            b.Property(a => a.ClosedReason).HasMaxLength(200);
+            b.Property(a => a.Version).IsConcurrencyToken();
+            b.HasIndex(a => new { a.RegionCode, a.Hazard, a.Status });
+            b.HasIndex(a => a.RegionPath);
         });
 
         modelBuilder.Entity<StationForecastPoint>(b =>

@@ -193,6 +193,39 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RiskOverride_WhenTierAndReasonGiven_SendsThemAndPrintsTheTierInForce()
+    {
+        var server = new FakeServer(_ => FakeServer.Json(HttpStatusCode.OK, """
+            {"regionCode":"KRE-01","hazard":"flood","tier":"warning","modelTier":"attention",
+             "override":{"tier":"warning","reason":"Levee seeping","by":"cmd.krems","at":"2026-07-12T08:00:00Z"},
+             "confirmedBy":null,"confirmedAt":null}
+            """));
+
+        var result = await cli.RunAsync(server, "risk", "override", "KRE-01", "flood", "--tier", "Warning", "--reason", "Levee seeping");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        var request = Assert.Single(server.Requests);
+        Assert.Equal(HttpMethod.Post, request.Method);
+        Assert.Equal("/api/v1/risk/KRE-01/flood/override", request.PathAndQuery);
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.Equal("warning", body.RootElement.GetProperty("tier").GetString());
+        Assert.Equal("Levee seeping", body.RootElement.GetProperty("reason").GetString());
+        Assert.Contains("KRE-01 flood: tier warning (model: attention)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Overridden by cmd.krems: Levee seeping", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RiskEscalate_WithoutReason_IsAUsageErrorAndSendsNothing()
+    {
+        var server = new FakeServer(_ => FakeServer.Json(HttpStatusCode.OK, "{}"));
+
+        var result = await cli.RunAsync(server, "risk", "escalate", "KRE-01", "flood", "--tier", "emergency");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
     public async Task IncidentReport_WhenKeyIsGiven_SendsItUnchanged()
     {
         var server = new FakeServer(_ => FakeServer.Json(HttpStatusCode.OK, IncidentJson(isExercise: true)));

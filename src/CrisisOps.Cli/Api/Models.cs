@@ -100,3 +100,66 @@ internal sealed record JournalEntry(
     string? Type,
     JsonElement? Payload,
     bool? IsExercise);
+
+internal sealed record PlanList(IReadOnlyList<Plan>? Items);
+
+internal sealed record Plan(
+    string? Id,
+    string? Hazard,
+    string? Tier,
+    string? NameZh,
+    string? NameEn,
+    int? Version,
+    bool? IsBuiltIn,
+    IReadOnlyList<PlanStep>? Steps);
+
+internal sealed record PlanStep(
+    string? Id,
+    string? TitleZh,
+    string? TitleEn,
+    string? Owner,
+    int? WithinMinutes,
+    string? ExpectedOutput,
+    int? EscalateEveryMinutes);
+
+internal sealed record PlanActivationList(IReadOnlyList<PlanActivation>? Items);
+
+internal sealed record PlanActivation(
+    string? Id,
+    string? PlanNameZh,
+    string? PlanNameEn,
+    int? PlanVersion,
+    string? RegionCode,
+    string? Hazard,
+    string? Tier,
+    string? Status,
+    DateTimeOffset? ActivatedAt,
+    string? ClosedReason,
+    IReadOnlyList<PlanActivationStep>? Steps);
+
+internal sealed record PlanActivationStep(
+    string? StepId,
+    string? TitleZh,
+    string? TitleEn,
+    string? Owner,
+    DateTimeOffset? DueAt,
+    string? Status,
+    bool? IsOverdue,
+    int? EscalationLevel,
+    string? OwedByRegionCode,
+    DateTimeOffset? CompletedAt);
+
+internal sealed record TierDecisionRequest(string? Tier, string? Reason);
+
+internal sealed record StepDoneRequest(string? Note);
+
+internal sealed record RegionRisk(
+    string? RegionCode,
+    string? Hazard,
+    string? Tier,
+    string? ModelTier,
+    TierOverride? Override,
+    string? ConfirmedBy,
+    DateTimeOffset? ConfirmedAt);
+
+internal sealed record TierOverride(string? Tier, string? Reason, string? By, DateTimeOffset? At);

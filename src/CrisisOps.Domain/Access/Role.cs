@@ -29,6 +29,15 @@ public enum Permission
     ReadJournal,
     ManageStations,
     IngestReadings,
+
+    /// <summary>Edit response plans (预案). Plans apply everywhere, so it counts only when held over the whole tree.</summary>
+    ManagePlans,
+
+    /// <summary>Confirm, override or escalate the warning tier of a region.</summary>
+    DecideTier,
+
+    /// <summary>Mark a plan step done; the step's owner role at its region (or above) is checked on top.</summary>
+    CompletePlanSteps,
 }
 
 /// <summary>
@@ -44,14 +53,16 @@ public static class RolePermissions
     {
         [Role.Admin] = [.. Enum.GetValues<Permission>()],
         [Role.Commander] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
-            Permission.ChangeIncidentStatus, Permission.FileIncidentReport],
+            Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.ManagePlans, Permission.DecideTier,
+            Permission.CompletePlanSteps],
         [Role.DutyOfficer] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
-            Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.IngestReadings],
+            Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.IngestReadings, Permission.DecideTier,
+            Permission.CompletePlanSteps],
         [Role.Analyst] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport,
-            Permission.ManageStations, Permission.IngestReadings],
-        [Role.DepartmentLiaison] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
-        [Role.TeamLeader] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
-        [Role.CommunityOfficer] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
+            Permission.ManageStations, Permission.IngestReadings, Permission.ManagePlans, Permission.CompletePlanSteps],
+        [Role.DepartmentLiaison] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps],
+        [Role.TeamLeader] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps],
+        [Role.CommunityOfficer] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps],
         [Role.PartnerMember] = [Permission.ReadRegions, Permission.ReportIncident],
         [Role.Reviewer] = [.. Reading],
     };

@@ -8,6 +8,9 @@ public enum DeadlineKind
 {
     /// <summary>首报负责制: the region where it happened files the first report within 1 hour.</summary>
     FirstReport = 1,
+
+    /// <summary>A step of a response plan (预案) started by a warning tier: its own time, owner and escalation interval.</summary>
+    PlanStep = 2,
 }
 
 public enum DeadlineStatus
@@ -19,8 +22,13 @@ public enum DeadlineStatus
 
 /// <summary>
 /// How long a duty may take, who owes it, and how often a missed one climbs the region tree.
+/// <see cref="Within"/> may be zero (due the moment it starts, so overdue at once); <see cref="EscalateEvery"/>
+/// must be positive, or a missed duty would climb the whole tree in one instant.
 /// </summary>
 public sealed record DeadlinePolicy(DeadlineKind Kind, TimeSpan Within, TimeSpan EscalateEvery, Role OwnerRole);
+
+/// <summary>Which step of which plan a deadline stands for, with its title in both languages.</summary>
+public sealed record DeadlineStep(string StepId, string TitleZh, string TitleEn);
 
 public static class DeadlinePolicies
 {
@@ -51,12 +59,17 @@ public sealed class Deadline
 {
     private Deadline() { }
 
-    private Deadline(Guid id, DeadlinePolicy policy, DeadlineSubject subject, string ownerPath, DateTimeOffset now)
+    private Deadline(Guid id, DeadlinePolicy policy, DeadlineSubject subject, string ownerPath, DateTimeOffset now, DeadlineStep? step)
     {
         var codes = Paths.Codes(ownerPath);
         if (codes.Count == 0)
         {
             throw new DomainException("invalid-region", "A deadline is owed by a region.");
+        }
+
+        if (policy.Within < TimeSpan.Zero || policy.EscalateEvery <= TimeSpan.Zero)
+        {
+            throw new DomainException("invalid-deadline", "A deadline needs a time limit of zero or more and a positive escalation interval.");
         }
 
         Id = id;
@@ -74,6 +87,10 @@ public sealed class Deadline
         // Ancestors nearest first: the parent's duty officers, then the grandparent's, …
         EscalationChain = [.. Enumerable.Range(1, codes.Count - 1)
             .Select(n => Paths.Of(codes.Take(codes.Count - n)))];
+        EscalateEvery = policy.EscalateEvery;
+        StepId = step?.StepId;
+        TitleZh = step?.TitleZh;
+        TitleEn = step?.TitleEn;
         CreatedAt = now;
         DueAt = now + policy.Within;
         NextCheckAt = DueAt;
@@ -108,6 +125,19 @@ public sealed class Deadline
     /// <summary>Paths of the regions a miss escalates to, nearest first.</summary>
     public List<string> EscalationChain { get; private set; } = [];
 
+    /// <summary>
+    /// How long each holder of a missed duty has before it climbs again. Kept on the row, not looked
+    /// up by kind, because every plan step sets its own.
+    /// </summary>
+    public TimeSpan EscalateEvery { get; private set; }
+
+    /// <summary>The plan step this deadline stands for (<see cref="DeadlineKind.PlanStep"/>); null otherwise.</summary>
+    public string? StepId { get; private set; }
+
+    public string? TitleZh { get; private set; }
+
+    public string? TitleEn { get; private set; }
+
     /// <summary>0 while the origin owns it; n after n escalations.</summary>
     public int EscalationLevel { get; private set; }
 
@@ -134,12 +164,17 @@ public sealed class Deadline
 
     public bool WasMetLate => Status == DeadlineStatus.Met && CompletedAt > DueAt;
 
-    /// <summary>Starts a deadline owed by the region at <paramref name="ownerPath"/>.</summary>
-    public static Deadline Start(Guid id, DeadlinePolicy policy, DeadlineSubject subject, string ownerPath, DateTimeOffset now)
+    /// <summary>
+    /// Starts a deadline owed by the region at <paramref name="ownerPath"/>; <paramref name="step"/>
+    /// names the plan step it stands for, when it does.
+    /// </summary>
+    /// <exception cref="DomainException">invalid-region without a region; invalid-deadline for a negative time limit or an escalation interval that is not positive.</exception>
+    public static Deadline Start(Guid id, DeadlinePolicy policy, DeadlineSubject subject, string ownerPath, DateTimeOffset now,
+        DeadlineStep? step = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(subject);
-        return new Deadline(id, policy, subject, ownerPath, now);
+        return new Deadline(id, policy, subject, ownerPath, now, step);
     }
 
     /// <summary>
@@ -167,7 +202,7 @@ public sealed class Deadline
         RegionPath = EscalationChain[EscalationLevel];
         RegionCode = Paths.Codes(RegionPath)[^1];
         EscalationLevel++;
-        NextCheckAt = now + DeadlinePolicies.For(Kind).EscalateEvery;
+        NextCheckAt = now + EscalateEvery;
         return new DeadlineFiring(firstMiss, from, RegionCode);
     }
 

@@ -90,4 +90,12 @@ public static class JournalTypes
     public const string ReadingsIngested = "readings.ingested";
     public const string RiskTierChanged = "risk.tier-changed";
     public const string ForecastPosted = "forecast.posted";
+    public const string RiskTierConfirmed = "risk.tier-confirmed";
+    public const string RiskTierOverridden = "risk.tier-overridden";
+    public const string RiskOverrideCleared = "risk.override-cleared";
+    public const string PlanCreated = "plan.created";
+    public const string PlanUpdated = "plan.updated";
+    public const string PlanRetired = "plan.retired";
+    public const string PlanActivated = "plan.activated";
+    public const string PlanClosed = "plan.closed";
 }

@@ -107,6 +107,7 @@ public static class ServerSetup
         services.AddSingleton<RiskRulesProvider>();
         services.AddSingleton<RiskEvaluator>();
         services.AddScoped<ForecastService>();
+        services.AddSingleton<PlanActivator>();
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<CrisisOpsMetrics>();
@@ -148,6 +149,7 @@ public static class ServerSetup
         ArgumentNullException.ThrowIfNull(app);
         await app.InitializeDatabaseAsync();
         await app.EnsureAdminAsync();
+        await app.EnsureDefaultPlansAsync();
         if (demo)
         {
             await DemoSeed.SeedAsync(app);
@@ -199,6 +201,9 @@ public static class ServerSetup
         app.MapRiskEndpoints();
         app.MapForecastEndpoints();
         app.MapCapEndpoints();
+        app.MapPlanEndpoints();
+        app.MapPlanActivationEndpoints();
+        app.MapTierDecisionEndpoints();
         return app;
     }
 

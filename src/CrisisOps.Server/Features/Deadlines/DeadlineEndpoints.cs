@@ -26,7 +26,11 @@ public sealed record DeadlineDto(
     DateTimeOffset? MissedAt,
     DateTimeOffset? CompletedAt,
     long? TimeTakenSeconds,
-    bool IsExercise);
+    bool IsExercise,
+    string? StepId,
+    string? TitleZh,
+    string? TitleEn,
+    long EscalateEverySeconds);
 
 public sealed record DeadlineList(IReadOnlyList<DeadlineDto> Items, DateTimeOffset Now);
 
@@ -83,5 +87,5 @@ public static class DeadlineEndpoints
     internal static DeadlineDto ToDto(this Deadline d, DateTimeOffset now) => new(
         d.Id, d.Kind, d.SubjectType, d.SubjectId, d.IncidentId, d.RegionCode, d.OriginRegionCode, d.OwnerRole, d.CreatedAt, d.DueAt,
         d.Status, d.EscalationLevel, d.IsOverdue(now), d.MissedAt, d.CompletedAt,
-        d.TimeTaken is { } t ? (long)t.TotalSeconds : null, d.IsExercise);
+        d.TimeTaken is { } t ? (long)t.TotalSeconds : null, d.IsExercise, d.StepId, d.TitleZh, d.TitleEn, (long)d.EscalateEvery.TotalSeconds);
 }

@@ -68,6 +68,10 @@ public sealed partial class DeadlineRunner(IDbContextFactory<CrisisOpsDbContext>
                     deadline.DueAt,
                     owner = deadline.OwnerRole.Name(),
                     region = deadline.OriginRegionCode,
+                    subject = deadline.SubjectType,
+                    subjectId = deadline.SubjectId,
+                    stepId = deadline.StepId,
+                    titleEn = deadline.TitleEn,
                 },
                 deadline.IsExercise));
             await FlagSubjectAsync(db, deadline, now, ct);
@@ -85,6 +89,8 @@ public sealed partial class DeadlineRunner(IDbContextFactory<CrisisOpsDbContext>
                     owner = deadline.OwnerRole.Name(),
                     level = deadline.EscalationLevel,
                     nextCheckAt = deadline.NextCheckAt,
+                    stepId = deadline.StepId,
+                    titleEn = deadline.TitleEn,
                 },
                 deadline.IsExercise));
         }

@@ -10,8 +10,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CrisisOps.Server.Features.Warning;
 
+/// <summary>A region's tier for a hazard: <see cref="Tier"/> in force, <see cref="ModelTier"/> the model's, and any decision by a person.</summary>
 public sealed record RegionRiskDto(string RegionCode, string Hazard, WarningTier Tier, double Score, bool IsAggregate,
-    JsonElement Explanation, DateTimeOffset UpdatedAt, DateTimeOffset? TierSince);
+    JsonElement Explanation, DateTimeOffset UpdatedAt, DateTimeOffset? TierSince, WarningTier ModelTier, TierOverride? Override,
+    string? ConfirmedBy, DateTimeOffset? ConfirmedAt);
 
 public sealed record RiskList(int RulesVersion, IReadOnlyList<RegionRiskDto> Items);
 
@@ -72,10 +74,10 @@ public static class RiskEndpoints
         return TypedResults.Json(new { type = "FeatureCollection", features }, contentType: "application/geo+json");
     }
 
-    private static RegionRiskDto ToDto(RegionRisk r)
+    internal static RegionRiskDto ToDto(RegionRisk r)
     {
         using var explanation = JsonDocument.Parse(r.Explanation);
         return new RegionRiskDto(r.RegionCode, r.Hazard, r.Tier, Math.Round(r.Score, 3), r.IsAggregate, explanation.RootElement.Clone(),
-            r.UpdatedAt, r.TierSince);
+            r.UpdatedAt, r.TierSince, r.ModelTier, r.Override, r.ConfirmedBy, r.ConfirmedAt);
     }
 }

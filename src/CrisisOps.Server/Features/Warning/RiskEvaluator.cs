@@ -15,7 +15,7 @@ namespace CrisisOps.Server.Features.Warning;
 /// carries the worst tier up the region tree (a district takes its worst township).
 /// </summary>
 public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory, RiskRulesProvider rules, RegionDirectory directory,
-    TimeProvider clock)
+    TimeProvider clock, PlanActivator plans)
 {
     /// <summary>A rate of rise needs at least the last hour even when every rule window is shorter.</summary>
     private static readonly TimeSpan MinimumLookback = TimeSpan.FromHours(1);
@@ -104,9 +104,9 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
                 var asOf = series.SelectMany(x => x.Readings).Select(r => r.Time).Append(now).Max();
                 var score = RiskModel.Score(hazard, series, asOf);
                 var row = Row(db, rows, region, hazard.Hazard, now);
-                var tier = RiskModel.WithHysteresis(row.Tier, score.Score, ruleSet.Hysteresis);
+                var tier = RiskModel.WithHysteresis(row.ModelTier, score.Score, ruleSet.Hysteresis);
                 var explanation = JsonSerializer.Serialize(score.Contributions, Json);
-                changes += Record(db, row, tier, score.Score, false, explanation, now, ruleSet.Version) ? 1 : 0;
+                changes += await RecordAsync(db, row, tier, score.Score, false, explanation, now, ruleSet.Version, ct) ? 1 : 0;
             }
         }
 
@@ -120,7 +120,7 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
                 var row = Row(db, rows, ancestor, hazard.Key, now);
                 var explanation = JsonSerializer.Serialize(hazard.OrderByDescending(r => r.Tier)
                     .Select(r => new { region = r.RegionCode, tier = r.Tier.ToString().ToLowerInvariant(), score = Math.Round(r.Score, 3) }), Json);
-                changes += Record(db, row, worst.Tier, worst.Score, true, explanation, now, ruleSet.Version) ? 1 : 0;
+                changes += await RecordAsync(db, row, worst.Tier, worst.Score, true, explanation, now, ruleSet.Version, ct) ? 1 : 0;
             }
         }
 
@@ -144,11 +144,17 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         return row;
     }
 
-    private static bool Record(CrisisOpsDbContext db, RegionRisk row, WarningTier tier, double score, bool aggregate, string explanation,
-        DateTimeOffset now, int rulesVersion)
+    private async Task<bool> RecordAsync(CrisisOpsDbContext db, RegionRisk row, WarningTier tier, double score, bool aggregate, string explanation,
+        DateTimeOffset now, int rulesVersion, CancellationToken ct)
     {
-        var from = row.Tier;
-        if (!row.Assess(tier, score, aggregate, explanation, now))
+        var outcome = row.Assess(tier, score, aggregate, explanation, now);
+        if (outcome.Lapsed is { } lapsed)
+        {
+            db.Append(new JournalRecord(now, "system", JournalTypes.RiskOverrideCleared, row.RegionCode, row.RegionPath, null,
+                new { hazard = row.Hazard, overrideTier = lapsed.Tier, overriddenBy = lapsed.By, modelTier = tier, reason = "model rose above the override" }));
+        }
+
+        if (!outcome.Changed)
         {
             return false;
         }
@@ -158,13 +164,14 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
             new
             {
                 hazard = row.Hazard,
-                from = from.ToString().ToLowerInvariant(),
-                to = tier.ToString().ToLowerInvariant(),
+                from = outcome.From.ToString().ToLowerInvariant(),
+                to = outcome.To.ToString().ToLowerInvariant(),
                 score = Math.Round(score, 3),
                 aggregate,
                 rulesVersion,
                 because = contributions.RootElement.Clone(),
             }));
+        await plans.OnTierChangedAsync(db, row, outcome.From, "system", now, ct);
         return true;
     }
 }
