@@ -108,6 +108,8 @@ public static class ServerSetup
         services.AddSingleton<RiskEvaluator>();
         services.AddScoped<ForecastService>();
         services.AddSingleton<PlanActivator>();
+        services.AddScoped<TierDecisions>();
+        services.AddScoped<PlanSteps>();
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<CrisisOpsMetrics>();

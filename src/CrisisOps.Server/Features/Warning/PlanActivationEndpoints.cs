@@ -107,52 +107,11 @@ public static class PlanActivationEndpoints
         return TypedResults.Ok(ToDto(activation, deadlines, clock.GetUtcNow()));
     }
 
-    /// <summary>
-    /// The step's owner says it is done: someone holding the step's owner role at the activation's
-    /// region or above (where a missed step has escalated to is above it). Another role may not
-    /// answer for the owner, not even an administrator: the record says who did the duty.
-    /// </summary>
-    private static async Task<Ok<PlanActivationDto>> DoneAsync(Guid id, string stepId, StepDoneRequest? body, CrisisOpsDbContext db,
-        CallerAccessor caller, TimeProvider clock, CrisisOpsMetrics metrics, CancellationToken ct)
-    {
-        var errors = new FieldErrors();
-        errors.Check(body?.Note is null || body.Note.Length <= MaxNoteLength, "note", $"At most {MaxNoteLength} characters.");
-        errors.ThrowIfAny();
+    private static async Task<Ok<PlanActivationDto>> DoneAsync(Guid id, string stepId, StepDoneRequest? body, PlanSteps steps,
+        CallerAccessor caller, CancellationToken ct) =>
+        TypedResults.Ok(await steps.MarkDoneAsync(await caller.GetAsync(ct), id, stepId, body?.Note, ct));
 
-        var activation = await db.PlanActivations.SingleOrDefaultAsync(a => a.Id == id, ct)
-            ?? throw ProblemException.NotFound($"Plan activation '{id}'");
-        var access = await caller.RequireAsync(Permission.ReadDeadlines, activation.RegionPath, ct);
-        var step = activation.Step(stepId) ?? throw ProblemException.NotFound($"Step '{stepId}' of plan activation '{id}'");
-        if (!access.Grants.Any(g => g.Role == step.Owner && Paths.Covers(g.RegionPath, activation.RegionPath)))
-        {
-            throw new ProblemException(StatusCodes.Status403Forbidden, "not-step-owner", "Not the step's owner",
-                $"Step '{step.Id}' is owed by the {step.Owner.Name()} of region '{activation.RegionCode}' (or above).");
-        }
-
-        var deadline = await db.Deadlines.SingleOrDefaultAsync(d => d.SubjectId == id && d.SubjectType == PlanActivation.SubjectType
-            && d.StepId == stepId, ct) ?? throw ProblemException.NotFound($"Deadline of step '{stepId}'");
-        var now = clock.GetUtcNow();
-        deadline.Meet(now);
-        db.Append(new JournalRecord(now, access.Name, JournalTypes.DeadlineMet, deadline.OriginRegionCode, deadline.OriginRegionPath, null,
-            new
-            {
-                deadlineId = deadline.Id,
-                kind = deadline.Kind,
-                activationId = activation.Id,
-                stepId = step.Id,
-                titleZh = step.TitleZh,
-                titleEn = step.TitleEn,
-                timeTakenSeconds = (long)deadline.TimeTaken!.Value.TotalSeconds,
-                late = deadline.WasMetLate,
-                escalationLevel = deadline.EscalationLevel,
-                note = body?.Note,
-            }));
-        await db.SaveChangesAsync(ct);
-        metrics.DeadlineMet(deadline);
-        return TypedResults.Ok(ToDto(activation, await StepDeadlinesAsync(db, [id], ct), now));
-    }
-
-    private static async Task<ILookup<Guid, Deadline>> StepDeadlinesAsync(CrisisOpsDbContext db, List<Guid> activationIds, CancellationToken ct) =>
+    internal static async Task<ILookup<Guid, Deadline>> StepDeadlinesAsync(CrisisOpsDbContext db, List<Guid> activationIds, CancellationToken ct) =>
         (await db.Deadlines.AsNoTracking()
             .Where(d => d.SubjectType == PlanActivation.SubjectType && activationIds.Contains(d.SubjectId))
             .ToListAsync(ct))
