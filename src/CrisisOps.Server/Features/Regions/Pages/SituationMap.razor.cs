@@ -2,6 +2,8 @@ using System.Text.Json;
 using CrisisOps.Data;
 using CrisisOps.Domain.Access;
 using CrisisOps.Domain.Incidents;
+using CrisisOps.Domain.Journal;
+using CrisisOps.Domain.Warning;
 using CrisisOps.Domain.Regions;
 using CrisisOps.Server.Components.Shared;
 using CrisisOps.Server.Features.Incidents;
@@ -39,6 +41,10 @@ public sealed partial class SituationMap
     private IncidentSeverity _severity = IncidentSeverity.IV;
     private string? _error;
     private Region? _selected;
+    private string? _openHazard;
+    private int _revision;
+    private int _horizon;
+    private List<TierChange> _tierChanges = [];
     private List<Site> _selectedSites = [];
 
     [Inject] private IDbContextFactory<CrisisOpsDbContext> Db { get; set; } = null!;
@@ -57,9 +63,17 @@ public sealed partial class SituationMap
 
     [Inject] private IConfiguration Configuration { get; set; } = null!;
 
+    /// <summary>The forecast slider's stops, in hours ahead (0 = the tiers in force now).</summary>
+    private static readonly int[] Horizons = [0, 6, 24, 72];
+
+    /// <summary>A tier change from the journal, for the list that opens its explanation.</summary>
+    private sealed record TierChange(long Id, DateTimeOffset Time, string RegionCode, string Hazard, WarningTier From, WarningTier To);
+
     protected override async Task OnInitializedAsync()
     {
-        await LoadIncidentsAsync(await Caller.RefreshAsync());
+        var first = await Caller.RefreshAsync();
+        await LoadIncidentsAsync(first);
+        await LoadTierChangesAsync(first);
         if (RendererInfo.IsInteractive)
         {
             // The eShop pattern: a subscription we dispose, and callbacks marshalled with InvokeAsync.
@@ -67,6 +81,8 @@ public sealed partial class SituationMap
             {
                 var access = await Caller.RefreshAsync();
                 await LoadIncidentsAsync(access);
+                await LoadTierChangesAsync(access);
+                _revision++;
                 await PushIncidentsAsync();
                 await PushStationsAsync(access);
                 await PushTiersAsync(access);
@@ -175,7 +191,10 @@ public sealed partial class SituationMap
         }));
     }
 
-    /// <summary>Each region's worst tier over all hazards; the map recolours in place.</summary>
+    /// <summary>
+    /// Each region's worst tier over all hazards — in force now, or as predicted at the horizon the
+    /// forecast slider shows; the map recolours in place.
+    /// </summary>
     private async Task PushTiersAsync(CallerAccess access)
     {
         if (_module is null || _map is null)
@@ -183,9 +202,61 @@ public sealed partial class SituationMap
             return;
         }
 
-        await using var db = await Db.CreateDbContextAsync();
-        var tiers = await WarningQueries.WorstTiersAsync(db, access.ScopesFor(Permission.ReadRegions), CancellationToken.None);
+        var scopes = access.ScopesFor(Permission.ReadRegions);
+        Dictionary<string, WarningTier> tiers;
+        if (_horizon == 0)
+        {
+            await using var db = await Db.CreateDbContextAsync();
+            tiers = await WarningQueries.WorstTiersAsync(db, scopes, CancellationToken.None);
+        }
+        else
+        {
+            await using var scope = Scopes.CreateAsyncScope();
+            var forecast = await scope.ServiceProvider.GetRequiredService<ForecastService>()
+                .RegionsAsync(scopes, [TimeSpan.FromHours(_horizon)], CancellationToken.None);
+            tiers = forecast.Items.GroupBy(i => i.Region.Code, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Max(i => i.Horizons[0].Tier), StringComparer.Ordinal);
+        }
+
         await _module.InvokeVoidAsync("setRegionTiers", _map, tiers.ToDictionary(t => t.Key, t => Words.Of(t.Value), StringComparer.Ordinal));
+    }
+
+    private async Task ShowHorizonAsync(int hours)
+    {
+        _horizon = hours;
+        await PushTiersAsync(await Caller.RefreshAsync());
+    }
+
+    /// <summary>The latest tier changes the user may see in the journal, newest first.</summary>
+    private async Task LoadTierChangesAsync(CallerAccess access)
+    {
+        await using var db = await Db.CreateDbContextAsync();
+        var entries = await db.Journal.AsNoTracking().Where(j => j.Type == JournalTypes.RiskTierChanged)
+            .WhereUnder(j => j.RegionPath!, access.ScopesFor(Permission.ReadJournal))
+            .OrderByDescending(j => j.Id).Take(8).ToListAsync();
+        _tierChanges = [.. entries.Select(e =>
+        {
+            using var payload = JsonDocument.Parse(e.Payload);
+            var root = payload.RootElement;
+            ApiWords.TryParse(root.GetProperty("from").GetString(), out WarningTier from);
+            ApiWords.TryParse(root.GetProperty("to").GetString(), out WarningTier to);
+            return new TierChange(e.Id, e.Time, e.RegionCode ?? "", root.GetProperty("hazard").GetString() ?? "", from, to);
+        })];
+    }
+
+    /// <summary>A tier change opens its explanation: the region's panel with that hazard unfolded.</summary>
+    private async Task OpenTierChangeAsync(TierChange change)
+    {
+        await OnRegionClicked(change.RegionCode);
+        _openHazard = change.Hazard;
+    }
+
+    private string TierName(WarningTier tier) => T["Tier" + tier];
+
+    private string HazardName(string hazard)
+    {
+        var text = T["Hazard-" + hazard];
+        return text.ResourceNotFound ? hazard : text.Value;
     }
 
     /// <summary>Stations with their latest value, coloured by the tier that value reaches.</summary>
@@ -261,6 +332,11 @@ public sealed partial class SituationMap
         if (region is null || !access.Can(Permission.ReadRegions, region.Path))
         {
             return;
+        }
+
+        if (_selected?.Code != region.Code)
+        {
+            _openHazard = null;
         }
 
         _selected = region;
