@@ -29,6 +29,15 @@ public enum Permission
     ReadJournal,
     ManageStations,
     IngestReadings,
+
+    /// <summary>Store official CAP warnings (upload); held at a region covering at least one region the alert covers.</summary>
+    ImportWarnings,
+
+    /// <summary>Import government records (relief requests, petitions, hazard findings), checked per record's region.</summary>
+    ImportRecords,
+
+    /// <summary>Post opinion counts (posts per region and keyword), checked per item's region.</summary>
+    IngestOpinion,
 }
 
 /// <summary>
@@ -46,12 +55,15 @@ public static class RolePermissions
         [Role.Commander] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
             Permission.ChangeIncidentStatus, Permission.FileIncidentReport],
         [Role.DutyOfficer] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
-            Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.IngestReadings],
+            Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.IngestReadings,
+            Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion],
         [Role.Analyst] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport,
-            Permission.ManageStations, Permission.IngestReadings],
+            Permission.ManageStations, Permission.IngestReadings,
+            Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion],
         [Role.DepartmentLiaison] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
         [Role.TeamLeader] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
-        [Role.CommunityOfficer] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport],
+        // Community information officers walk the hazard inspections (隐患排查) of their community and record the findings.
+        [Role.CommunityOfficer] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.ImportRecords],
         [Role.PartnerMember] = [Permission.ReadRegions, Permission.ReportIncident],
         [Role.Reviewer] = [.. Reading],
     };

@@ -106,6 +106,12 @@ public static class ServerSetup
         services.AddSingleton<ReadingIngest>();
         services.AddSingleton<RiskRulesProvider>();
         services.AddSingleton<RiskEvaluator>();
+        services.AddSingleton<CapAreaMapper>();
+        services.AddSingleton<OfficialWarningStore>();
+        services.AddSingleton<WarningFeedPoller>();
+        services.AddSingleton<GovernmentRecordImport>();
+        services.AddSingleton<OpinionCountIngest>();
+        services.AddHttpClient(WarningFeedPoller.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<CrisisOpsMetrics>();
@@ -118,6 +124,8 @@ public static class ServerSetup
         {
             services.AddHostedService<RiskSweep>();
         }
+
+        services.AddHostedService<WarningFeedWorker>();
 
         var otel = services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(CrisisOpsMetrics.MeterName)
@@ -197,6 +205,9 @@ public static class ServerSetup
         app.MapStationEndpoints();
         app.MapRiskEndpoints();
         app.MapCapEndpoints();
+        app.MapOfficialWarningEndpoints();
+        app.MapRecordEndpoints();
+        app.MapOpinionEndpoints();
         return app;
     }
 
