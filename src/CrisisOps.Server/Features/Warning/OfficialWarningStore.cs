@@ -32,6 +32,9 @@ public sealed partial class OfficialWarningStore(IDbContextFactory<CrisisOpsDbCo
     TimeProvider clock, ILogger<OfficialWarningStore> logger)
 {
     public const string UploadSource = "upload";
+
+    /// <summary>Longest sender or identifier stored (CAP sets no limit; real ones are URNs well under this).</summary>
+    public const int MaxKeyLength = 500;
     public const string NoRegionNote = "no region of ours: the alert's areas cover none of our regions; it is kept but feeds no tier.";
 
     /// <param name="caller">The uploading user, or null for a configured feed.</param>
@@ -43,6 +46,12 @@ public sealed partial class OfficialWarningStore(IDbContextFactory<CrisisOpsDbCo
         if (!verdict.Accepted)
         {
             return WarningStoreResult.Rejected(verdict);
+        }
+
+        if (verdict.Alert.Sender.Length > MaxKeyLength || verdict.Alert.Identifier.Length > MaxKeyLength)
+        {
+            return WarningStoreResult.Rejected(CapVerdict.Rejected(CapVerdictKind.SemanticallyInvalid,
+                $"sender and identifier may have at most {MaxKeyLength} characters each to be stored."));
         }
 
         for (var attempt = 0; ; attempt++)
