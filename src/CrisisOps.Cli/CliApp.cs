@@ -98,6 +98,7 @@ public static class CliApp
         root.Subcommands.Add(DeadlineCommands.Create(runtime));
         root.Subcommands.Add(JournalCommands.Create(runtime));
         root.Subcommands.Add(WarningCommands.Create(runtime));
+        root.Subcommands.Add(RecordsCommands.Create(runtime));
         return root;
     }
 }

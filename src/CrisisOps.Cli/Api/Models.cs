@@ -100,3 +100,7 @@ internal sealed record JournalEntry(
     string? Type,
     JsonElement? Payload,
     bool? IsExercise);
+
+internal sealed record RecordImportResult(int? Received, int? Stored, int? Duplicates, int? Rejected, IReadOnlyList<RecordError>? Errors);
+
+internal sealed record RecordError(int? Index, int? Row, string? SourceId, string? Reason);
