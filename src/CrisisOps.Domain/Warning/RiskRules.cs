@@ -127,6 +127,11 @@ public sealed record RiskRuleSet(int Version, double Hysteresis, IReadOnlyList<H
                 foreach (var rule in Required(hazard.Value, "rules", lines, at, JsonValueKind.Array).EnumerateArray())
                 {
                     var parsed = ReadRule(hazard.Name, rule, lines, ruleAt);
+                    if (rules.Any(r => r.Id == parsed.Rule.Id))
+                    {
+                        throw new RiskRuleException($"line {lines.Line(parsed.At)}: hazard '{hazard.Name}' has two rules with the id '{parsed.Rule.Id}'.");
+                    }
+
                     rules.Add(parsed.Rule);
                     ruleAt = parsed.At + 1;
                 }
@@ -134,11 +139,6 @@ public sealed record RiskRuleSet(int Version, double Hysteresis, IReadOnlyList<H
                 if (rules.Count == 0)
                 {
                     throw new RiskRuleException($"line {lines.Line(at)}: hazard '{hazard.Name}' has no rules.");
-                }
-
-                if (rules.GroupBy(r => r.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-                {
-                    throw new RiskRuleException($"line {lines.Line(at)}: hazard '{hazard.Name}' has two rules with the id '{twice.Key}'.");
                 }
 
                 var vulnerability = hazard.Value.TryGetProperty("vulnerability", out var v)
