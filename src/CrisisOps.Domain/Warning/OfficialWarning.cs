@@ -165,8 +165,12 @@ public sealed class OfficialWarning
     /// <summary>Only real alerts and their updates drive tiers: an exercise, test, system message, draft, ack or error does not.</summary>
     public bool FeedsRisk => Status == CapStatus.Actual && MsgType is CapMessageType.Alert or CapMessageType.Update;
 
-    /// <summary>In force at <paramref name="time"/>: issued (not superseded or cancelled by then), effective, not yet expired.</summary>
-    public bool IsInForceAt(DateTimeOffset time) => Effective <= time && time < ValidUntil && (EndedAt is null || time < EndedAt);
+    /// <summary>
+    /// In force at <paramref name="time"/>: an alert or update (a cancel, ack or error message is never
+    /// in force itself), effective, not yet expired, not superseded or cancelled by then.
+    /// </summary>
+    public bool IsInForceAt(DateTimeOffset time) =>
+        MsgType is CapMessageType.Alert or CapMessageType.Update && Effective <= time && time < ValidUntil && (EndedAt is null || time < EndedAt);
 
     /// <summary>The text by which CAP refers to a message: <c>sender,identifier,sent</c>, sent in UTC.</summary>
     public static string Key(string sender, string identifier, DateTimeOffset sent) =>

@@ -134,7 +134,8 @@ public static class OfficialWarningEndpoints
         var now = clock.GetUtcNow();
         if (active is true)
         {
-            query = query.Where(w => w.State == OfficialWarningState.Issued && w.Effective <= now && w.ValidUntil > now);
+            query = query.Where(w => (w.MsgType == CapMessageType.Alert || w.MsgType == CapMessageType.Update)
+                && w.State == OfficialWarningState.Issued && w.Effective <= now && w.ValidUntil > now);
         }
 
         var warnings = await query.OrderByDescending(w => w.Sent).Take(limit ?? 100).ToListAsync(ct);
