@@ -163,14 +163,21 @@ public sealed class OfficialWarning
     public bool IsExercise => Status == CapStatus.Exercise;
 
     /// <summary>Only real alerts and their updates drive tiers: an exercise, test, system message, draft, ack or error does not.</summary>
-    public bool FeedsRisk => Status == CapStatus.Actual && MsgType is CapMessageType.Alert or CapMessageType.Update;
+    public bool FeedsRisk => Feeds(Status, MsgType);
 
     /// <summary>
     /// In force at <paramref name="time"/>: an alert or update (a cancel, ack or error message is never
     /// in force itself), effective, not yet expired, not superseded or cancelled by then.
     /// </summary>
-    public bool IsInForceAt(DateTimeOffset time) =>
-        MsgType is CapMessageType.Alert or CapMessageType.Update && Effective <= time && time < ValidUntil && (EndedAt is null || time < EndedAt);
+    public bool IsInForceAt(DateTimeOffset time) => InForce(MsgType, Effective, ValidUntil, EndedAt, time);
+
+    /// <summary>Whether a message of this status and type drives tiers (see <see cref="FeedsRisk"/>), for code that reads the fields without the entity.</summary>
+    public static bool Feeds(CapStatus status, CapMessageType msgType) =>
+        status == CapStatus.Actual && msgType is CapMessageType.Alert or CapMessageType.Update;
+
+    /// <summary>Whether a warning with these fields is in force at <paramref name="time"/> (see <see cref="IsInForceAt"/>).</summary>
+    public static bool InForce(CapMessageType msgType, DateTimeOffset effective, DateTimeOffset validUntil, DateTimeOffset? endedAt, DateTimeOffset time) =>
+        msgType is CapMessageType.Alert or CapMessageType.Update && effective <= time && time < validUntil && (endedAt is null || time < endedAt);
 
     /// <summary>The text by which CAP refers to a message: <c>sender,identifier,sent</c>, sent in UTC.</summary>
     public static string Key(string sender, string identifier, DateTimeOffset sent) =>

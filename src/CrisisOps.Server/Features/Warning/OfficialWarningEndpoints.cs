@@ -117,7 +117,7 @@ public static class OfficialWarningEndpoints
         errors.ThrowIfAny();
         var access = await caller.GetAsync(ct);
         var scopes = access.ScopesFor(Permission.ReadRegions);
-        IQueryable<OfficialWarning> query = db.OfficialWarnings.AsNoTracking().Include(w => w.Regions);
+        IQueryable<OfficialWarning> query = db.OfficialWarnings.AsNoTracking();
         if (region is not null)
         {
             var r = await directory.ScopeAsync(region, Permission.ReadRegions, caller, ct);
@@ -138,8 +138,18 @@ public static class OfficialWarningEndpoints
                 && w.State == OfficialWarningState.Issued && w.Effective <= now && w.ValidUntil > now);
         }
 
-        var warnings = await query.OrderByDescending(w => w.Sent).Take(limit ?? 100).ToListAsync(ct);
-        return TypedResults.Ok(new OfficialWarningList([.. warnings.Select(w => ToDto(w, now))]));
+        // Projected, so the kept documents (up to 512 KiB each) are not read for a list.
+        var warnings = await query.OrderByDescending(w => w.Sent).Take(limit ?? 100)
+            .Select(w => new OfficialWarningDto(w.Id, w.Sender, w.Identifier, w.Sent, w.Status, w.MsgType, w.Event, w.Events, w.Severity, w.Urgency,
+                w.Certainty, w.Effective, w.Onset, w.Expires, w.ValidUntil, w.HeadlineZh, w.HeadlineEn, w.AreaDesc, w.Source, w.ReceivedAt, w.State,
+                w.EndedAt, w.Status == CapStatus.Exercise, false, false, w.Regions.Select(r => r.RegionCode).ToList(), w.References))
+            .ToListAsync(ct);
+        return TypedResults.Ok(new OfficialWarningList([.. warnings.Select(w => w with
+        {
+            FeedsRisk = OfficialWarning.Feeds(w.Status, w.MsgType),
+            InForce = OfficialWarning.InForce(w.MsgType, w.Effective, w.ValidUntil, w.EndedAt, now),
+            Regions = [.. w.Regions.Order(StringComparer.Ordinal)],
+        })]));
     }
 
     private static async Task<Ok<OfficialWarningDto>> GetAsync(Guid id, CrisisOpsDbContext db, CallerAccessor caller, TimeProvider clock, CancellationToken ct)

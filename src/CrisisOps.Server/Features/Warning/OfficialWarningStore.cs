@@ -3,6 +3,7 @@ using CrisisOps.Domain.Access;
 using CrisisOps.Domain.Journal;
 using CrisisOps.Domain.Warning;
 using CrisisOps.Server.Features.Journal;
+using CrisisOps.Server.Features.Regions;
 using CrisisOps.Server.Platform;
 using Microsoft.EntityFrameworkCore;
 
@@ -109,7 +110,7 @@ public sealed partial class OfficialWarningStore(IDbContextFactory<CrisisOpsDbCo
             notes.Add(NoRegionNote);
         }
 
-        var home = map.Home([.. covered.Select(c => map.Region(c.Code)).OfType<Regions.RegionInfo>()]);
+        var home = map.Home([.. covered.Select(c => map.Region(c.Code)).OfType<RegionInfo>()]);
         var actor = caller?.Name ?? "system";
         var warning = new OfficialWarning(Guid.CreateVersion7(now), alert, document, source, covered,
             home is null ? null : new RecordRegion(home.Code, home.Path), now, actor);

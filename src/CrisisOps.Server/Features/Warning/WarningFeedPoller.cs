@@ -132,7 +132,13 @@ public sealed partial class WarningFeedPoller(IHttpClientFactory http, OfficialW
         else
         {
             // A single CAP document: the store knows it again; a rejection is journaled once per distinct content.
-            await StoreEntryAsync(url, "document:" + Convert.ToHexString(SHA256.HashData(body)), body, state, tally, ct);
+            var key = "document:" + Convert.ToHexString(SHA256.HashData(body));
+            foreach (var older in state.Seen.Keys.Where(k => k != key).ToList())
+            {
+                state.Seen.TryRemove(older, out _);
+            }
+
+            await StoreEntryAsync(url, key, body, state, tally, ct);
         }
 
         // Remembered only after a poll that went through, so a failed poll is repeated in full.
@@ -154,10 +160,12 @@ public sealed partial class WarningFeedPoller(IHttpClientFactory http, OfficialW
         }
 
         XNamespace atom = AtomNamespace;
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in feed.Root!.Elements(atom + "entry"))
         {
             tally.Entries++;
             var key = (entry.Element(atom + "id")?.Value.Trim() ?? "") + "|" + (entry.Element(atom + "updated")?.Value.Trim() ?? "");
+            listed.Add(key);
             if (state.Seen.ContainsKey(key))
             {
                 continue;
@@ -187,6 +195,12 @@ public sealed partial class WarningFeedPoller(IHttpClientFactory http, OfficialW
             }
 
             await StoreEntryAsync(url, key, document, state, tally, ct);
+        }
+
+        // Remember only what the feed still lists: a long-running feed must not grow the memory without end.
+        foreach (var gone in state.Seen.Keys.Where(k => !listed.Contains(k)).ToList())
+        {
+            state.Seen.TryRemove(gone, out _);
         }
     }
 
