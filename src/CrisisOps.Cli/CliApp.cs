@@ -100,6 +100,7 @@ public static class CliApp
         root.Subcommands.Add(WarningCommands.Create(runtime));
         root.Subcommands.Add(PlanCommands.Create(runtime));
         root.Subcommands.Add(RiskCommands.Create(runtime));
+        root.Subcommands.Add(RecordsCommands.Create(runtime));
         return root;
     }
 }

@@ -60,6 +60,13 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<ResponsePlan> ResponsePlans => Set<ResponsePlan>();
 
     public DbSet<PlanActivation> PlanActivations => Set<PlanActivation>();
+    public DbSet<OfficialWarning> OfficialWarnings => Set<OfficialWarning>();
+
+    public DbSet<OfficialWarningRegion> OfficialWarningRegions => Set<OfficialWarningRegion>();
+
+    public DbSet<GovernmentRecord> GovernmentRecords => Set<GovernmentRecord>();
+
+    public DbSet<OpinionCount> OpinionCounts => Set<OpinionCount>();
 
     /// <summary>Appends a journal entry to this unit of work: it commits with the change it records.</summary>
     public JournalEntry Append(JournalRecord record)
@@ -342,6 +349,70 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
 
             // One value per station and time: a newer issue replaces the older one's points where they overlap.
             b.HasIndex(p => new { p.StationCode, p.Time }).IsUnique();
+        });
+
+        modelBuilder.Entity<OfficialWarning>(b =>
+        {
+            b.ToTable("official_warnings");
+            b.HasKey(w => w.Id);
+            b.Property(w => w.Sender).HasMaxLength(500);
+            b.Property(w => w.Identifier).HasMaxLength(500);
+            b.Property(w => w.Event).HasMaxLength(OfficialWarning.MaxTextLength);
+            b.Property(w => w.HeadlineZh).HasMaxLength(OfficialWarning.MaxTextLength);
+            b.Property(w => w.HeadlineEn).HasMaxLength(OfficialWarning.MaxTextLength);
+            b.Property(w => w.AreaDesc).HasMaxLength(OfficialWarning.MaxTextLength);
+            b.Property(w => w.Source).HasMaxLength(2000);
+            b.Property(w => w.ReceivedBy).HasMaxLength(64);
+            b.Property(w => w.RegionCode).HasMaxLength(64);
+            b.Property(w => w.RegionPath).HasMaxLength(1024);
+            b.Ignore(w => w.IsExercise);
+            b.Ignore(w => w.FeedsRisk);
+
+            // CAP messages name each other by (sender, identifier, sent): the same alert twice is stored once.
+            b.HasIndex(w => new { w.Sender, w.Identifier, w.Sent }).IsUnique();
+            b.HasIndex(w => w.RegionPath);
+            b.HasIndex(w => new { w.State, w.ValidUntil });
+            b.HasMany(w => w.Regions).WithOne().HasForeignKey(r => r.WarningId);
+        });
+
+        modelBuilder.Entity<OfficialWarningRegion>(b =>
+        {
+            b.ToTable("official_warning_regions");
+            b.HasKey(r => new { r.WarningId, r.RegionCode });
+            b.Property(r => r.RegionCode).HasMaxLength(64);
+            b.Property(r => r.RegionPath).HasMaxLength(1024);
+            b.HasIndex(r => r.RegionPath);
+            b.HasIndex(r => r.RegionCode);
+        });
+
+        modelBuilder.Entity<GovernmentRecord>(b =>
+        {
+            b.ToTable("government_records");
+            b.HasKey(r => r.Id);
+            b.Property(r => r.Source).HasMaxLength(GovernmentRecord.MaxIdLength);
+            b.Property(r => r.SourceId).HasMaxLength(GovernmentRecord.MaxIdLength);
+            b.Property(r => r.RegionCode).HasMaxLength(64);
+            b.Property(r => r.RegionPath).HasMaxLength(1024);
+            b.Property(r => r.Summary).HasMaxLength(GovernmentRecord.MaxSummaryLength);
+            b.Property(r => r.ReceivedBy).HasMaxLength(64);
+
+            // The office's own number makes a re-import harmless.
+            b.HasIndex(r => new { r.Source, r.SourceId }).IsUnique();
+            b.HasIndex(r => new { r.RegionCode, r.Time });
+            b.HasIndex(r => r.RegionPath);
+        });
+
+        modelBuilder.Entity<OpinionCount>(b =>
+        {
+            b.ToTable("opinion_counts");
+            b.HasKey(o => new { o.Source, o.RegionCode, o.Keyword, o.BucketStart });
+            b.Property(o => o.Source).HasMaxLength(OpinionCount.MaxSourceLength);
+            b.Property(o => o.RegionCode).HasMaxLength(64);
+            b.Property(o => o.RegionPath).HasMaxLength(1024);
+            b.Property(o => o.Keyword).HasMaxLength(OpinionCount.MaxKeywordLength);
+            b.Property(o => o.UpdatedBy).HasMaxLength(64);
+            b.HasIndex(o => new { o.RegionCode, o.BucketStart });
+            b.HasIndex(o => o.RegionPath);
         });
 
         KeysChosenByCode(modelBuilder);

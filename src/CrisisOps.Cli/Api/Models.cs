@@ -163,3 +163,6 @@ internal sealed record RegionRisk(
     DateTimeOffset? ConfirmedAt);
 
 internal sealed record TierOverride(string? Tier, string? Reason, string? By, DateTimeOffset? At);
+internal sealed record RecordImportResult(int? Received, int? Stored, int? Duplicates, int? Rejected, IReadOnlyList<RecordError>? Errors);
+
+internal sealed record RecordError(int? Index, int? Row, string? SourceId, string? Reason);

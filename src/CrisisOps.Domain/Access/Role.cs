@@ -38,6 +38,15 @@ public enum Permission
 
     /// <summary>Mark a plan step done; the step's owner role at its region (or above) is checked on top.</summary>
     CompletePlanSteps,
+
+    /// <summary>Store official CAP warnings (upload); held at a region covering at least one region the alert covers.</summary>
+    ImportWarnings,
+
+    /// <summary>Import government records (relief requests, petitions, hazard findings), checked per record's region.</summary>
+    ImportRecords,
+
+    /// <summary>Post opinion counts (posts per region and keyword), checked per item's region.</summary>
+    IngestOpinion,
 }
 
 /// <summary>
@@ -57,12 +66,15 @@ public static class RolePermissions
             Permission.CompletePlanSteps],
         [Role.DutyOfficer] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
             Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.IngestReadings, Permission.DecideTier,
-            Permission.CompletePlanSteps],
+            Permission.CompletePlanSteps, Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion],
         [Role.Analyst] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport,
-            Permission.ManageStations, Permission.IngestReadings, Permission.ManagePlans, Permission.CompletePlanSteps],
+            Permission.ManageStations, Permission.IngestReadings, Permission.ManagePlans, Permission.CompletePlanSteps,
+            Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion],
         [Role.DepartmentLiaison] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps],
         [Role.TeamLeader] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps],
-        [Role.CommunityOfficer] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps],
+        // Community information officers walk the hazard inspections (隐患排查) of their community and record the findings.
+        [Role.CommunityOfficer] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps,
+            Permission.ImportRecords],
         [Role.PartnerMember] = [Permission.ReadRegions, Permission.ReportIncident],
         [Role.Reviewer] = [.. Reading],
     };

@@ -98,4 +98,12 @@ public static class JournalTypes
     public const string PlanRetired = "plan.retired";
     public const string PlanActivated = "plan.activated";
     public const string PlanClosed = "plan.closed";
+    public const string OfficialWarningReceived = "official-warning.received";
+    public const string OfficialWarningSuperseded = "official-warning.superseded";
+    public const string OfficialWarningCancelled = "official-warning.cancelled";
+    public const string WarningFeedFailed = "warning-feed.failed";
+    public const string WarningFeedRecovered = "warning-feed.recovered";
+    public const string WarningFeedEntryRejected = "warning-feed.entry-rejected";
+    public const string RecordsImported = "records.imported";
+    public const string OpinionCountsIngested = "opinion.counts-ingested";
 }

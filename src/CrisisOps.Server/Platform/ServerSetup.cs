@@ -110,6 +110,12 @@ public static class ServerSetup
         services.AddSingleton<PlanActivator>();
         services.AddScoped<TierDecisions>();
         services.AddScoped<PlanSteps>();
+        services.AddSingleton<CapAreaMapper>();
+        services.AddSingleton<OfficialWarningStore>();
+        services.AddSingleton<WarningFeedPoller>();
+        services.AddSingleton<GovernmentRecordImport>();
+        services.AddSingleton<OpinionCountIngest>();
+        services.AddHttpClient(WarningFeedPoller.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<CrisisOpsMetrics>();
@@ -122,6 +128,8 @@ public static class ServerSetup
         {
             services.AddHostedService<RiskSweep>();
         }
+
+        services.AddHostedService<WarningFeedWorker>();
 
         var otel = services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(CrisisOpsMetrics.MeterName)
@@ -206,6 +214,9 @@ public static class ServerSetup
         app.MapPlanEndpoints();
         app.MapPlanActivationEndpoints();
         app.MapTierDecisionEndpoints();
+        app.MapOfficialWarningEndpoints();
+        app.MapRecordEndpoints();
+        app.MapOpinionEndpoints();
         return app;
     }
 

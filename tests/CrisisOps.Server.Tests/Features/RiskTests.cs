@@ -70,7 +70,8 @@ public abstract class RiskTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         await ReadAsync(analyst, station, 5.7); // score 2.8: inside the band below warning
         Assert.Equal("warning", await TierAsync(analyst, world.CommunityA1));
 
-        await ReadAsync(analyst, station, 4.9); // score 2.27: past the band
+        // Score 2.07, plus 0.302 for A1's flood vulnerability (low-lying, a nursing home, 1,000 residents) = 2.37: past the band.
+        await ReadAsync(analyst, station, 4.6);
         Assert.Equal("attention", await TierAsync(analyst, world.CommunityA1));
     }
 

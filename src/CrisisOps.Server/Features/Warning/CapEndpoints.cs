@@ -1,13 +1,8 @@
-using CrisisOps.Data;
 using CrisisOps.Domain.Access;
-using CrisisOps.Domain.Regions;
 using CrisisOps.Domain.Warning;
 using CrisisOps.Server.Platform;
 using CrisisOps.Server.Platform.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using NetTopologySuite.Geometries;
-using NetTopologySuite.Geometries.Prepared;
 
 namespace CrisisOps.Server.Features.Warning;
 
@@ -34,7 +29,7 @@ public static class CapEndpoints
         return app;
     }
 
-    private static async Task<Ok<CapVerdictResponse>> VerdictAsync(HttpRequest request, CrisisOpsDbContext db, CallerAccessor caller, CancellationToken ct)
+    private static async Task<Ok<CapVerdictResponse>> VerdictAsync(HttpRequest request, CapAreaMapper mapper, CallerAccessor caller, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
@@ -46,59 +41,12 @@ public static class CapEndpoints
 
         var alert = verdict.Alert;
         var access = await caller.GetAsync(ct);
-        var leaves = await LeafBoundariesAsync(db, access, ct);
+        var map = await mapper.GetAsync(ct);
         var infos = alert.Infos.Select(info => new CapInfoVerdict(info.Language, info.Event, info.Urgency, info.Severity, info.Certainty,
             info.Headline, info.Expires,
             [.. info.Areas.Select(area => new CapAreaVerdict(area.AreaDesc, area.Polygons.Count, area.Circles.Count, area.Geocodes.Count,
-                Covered(area, leaves)))])).ToList();
+                [.. map.Cover(area).Where(r => access.Can(Permission.ReadRegions, r.Path)).Select(r => r.Code)]))])).ToList();
         return TypedResults.Ok(new CapVerdictResponse(true, verdict.Kind, [], verdict.Warnings, alert.Identifier, alert.Sender, alert.Sent,
             alert.Status, alert.MsgType, infos));
-    }
-
-    /// <summary>The deepest regions in the caller's jurisdictions, with their boundaries prepared for intersection tests.</summary>
-    private static async Task<List<(string Code, IPreparedGeometry Boundary)>> LeafBoundariesAsync(CrisisOpsDbContext db, CallerAccess access,
-        CancellationToken ct)
-    {
-        var regions = await db.Regions.AsNoTracking().WhereUnder(r => r.Path, access.ScopesFor(Permission.ReadRegions))
-            .Where(r => r.BoundaryGeoJson != null).Select(r => new { r.Code, r.ParentCode, r.BoundaryGeoJson }).ToListAsync(ct);
-        var parents = regions.Select(r => r.ParentCode).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        return [.. regions.Where(r => !parents.Contains(r.Code))
-            .Select(r => (r.Code, PreparedGeometryFactory.Prepare(GeoJson.ReadGeometry(r.BoundaryGeoJson!))))];
-    }
-
-    /// <summary>Regions an area touches: by polygon, by circle (approximated by a 32-sided polygon), or by a geocode equal to a region code.</summary>
-    private static IReadOnlyList<string> Covered(CapArea area, List<(string Code, IPreparedGeometry Boundary)> leaves)
-    {
-        var shapes = new List<Geometry>();
-        shapes.AddRange(area.Polygons.Select(p => (Geometry)GeoJson.Factory.CreatePolygon(
-            [.. p.Points.Select(pt => new Coordinate(pt.Longitude, pt.Latitude))])));
-        shapes.AddRange(area.Circles.Select(Circle));
-        var codes = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var (code, boundary) in leaves)
-        {
-            if (shapes.Any(boundary.Intersects) || area.Geocodes.Any(g => string.Equals(g.Value, code, StringComparison.Ordinal)))
-            {
-                codes.Add(code);
-            }
-        }
-
-        return [.. codes];
-    }
-
-    private static Geometry Circle(CapCircle circle)
-    {
-        const int sides = 32;
-        const double kmPerDegree = 111.32;
-        var lat = circle.Center.Latitude;
-        var ring = Enumerable.Range(0, sides + 1).Select(i =>
-        {
-            var angle = 2 * Math.PI * (i % sides) / sides;
-            var dLat = circle.RadiusKm * Math.Sin(angle) / kmPerDegree;
-            var dLon = circle.RadiusKm * Math.Cos(angle) / (kmPerDegree * Math.Max(Math.Cos(lat * Math.PI / 180), 0.01));
-            return new Coordinate(circle.Center.Longitude + dLon, lat + dLat);
-        }).ToArray();
-        return circle.RadiusKm <= 0
-            ? GeoJson.Factory.CreatePoint(new Coordinate(circle.Center.Longitude, lat))
-            : GeoJson.Factory.CreatePolygon(ring);
     }
 }

@@ -10,9 +10,10 @@ using Microsoft.EntityFrameworkCore;
 namespace CrisisOps.Server.Features.Warning;
 
 /// <summary>
-/// Re-assesses regions after new readings: scores each hazard from the region's stations, applies
-/// hysteresis against the tier in force, journals every tier change with its explanation, and
-/// carries the worst tier up the region tree (a district takes its worst township).
+/// Re-assesses regions after new inputs (readings, records, opinion counts, official warnings):
+/// scores each hazard from what the region has of its own, applies hysteresis against the tier in
+/// force, journals every tier change with its explanation, and carries the worst tier up the region
+/// tree (a district takes the worse of its own score and its worst township).
 /// </summary>
 public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory, RiskRulesProvider rules, RegionDirectory directory,
     TimeProvider clock, PlanActivator plans)
@@ -24,17 +25,53 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
     // One assessment at a time in this replica; across replicas the row version decides.
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>Re-assesses every region that has stations: tiers fall when readings stop, and nothing missed stays missed.</summary>
+    /// <summary>
+    /// Re-assesses every region that has any input — stations, records or opinion counts within the
+    /// longest rule window, official warnings in force — and every region whose own tier is still
+    /// up, so tiers fall when inputs stop, and nothing missed stays missed.
+    /// </summary>
     public async Task<int> EvaluateAllAsync(CancellationToken ct)
     {
         List<string> regions;
         await using (var db = await factory.CreateDbContextAsync(ct))
         {
-            regions = await db.Stations.AsNoTracking().Select(s => s.RegionCode).Distinct().ToListAsync(ct);
+            regions = await RegionsWithInputsAsync(db, rules.Current, clock.GetUtcNow(), ct);
         }
 
         return await EvaluateAsync(regions, ct);
     }
+
+    private static async Task<List<string>> RegionsWithInputsAsync(CrisisOpsDbContext db, RiskRuleSet ruleSet, DateTimeOffset now, CancellationToken ct)
+    {
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        codes.UnionWith(await db.Stations.AsNoTracking().Select(s => s.RegionCode).Distinct().ToListAsync(ct));
+        if (ruleSet.RecordLookback > TimeSpan.Zero)
+        {
+            var since = now - ruleSet.RecordLookback;
+            codes.UnionWith(await db.GovernmentRecords.AsNoTracking().Where(r => r.Time > since).Select(r => r.RegionCode).Distinct().ToListAsync(ct));
+        }
+
+        if (ruleSet.OpinionLookback > TimeSpan.Zero)
+        {
+            var since = now - ruleSet.OpinionLookback;
+            codes.UnionWith(await db.OpinionCounts.AsNoTracking().Where(o => o.BucketStart > since && o.Count > 0).Select(o => o.RegionCode).Distinct()
+                .ToListAsync(ct));
+        }
+
+        codes.UnionWith(await (from region in db.OfficialWarningRegions
+                               join warning in InForce(db, now, now) on region.WarningId equals warning.Id
+                               select region.RegionCode).Distinct().ToListAsync(ct));
+
+        // A region whose own tier is up but whose inputs went quiet (a warning expired) must be assessed to fall.
+        codes.UnionWith(await db.RegionRisks.AsNoTracking().Where(r => !r.IsAggregate && r.Score > 0).Select(r => r.RegionCode).Distinct().ToListAsync(ct));
+        return [.. codes];
+    }
+
+    /// <summary>Warnings that feed the risk map and may be in force between the two times (the model checks the exact time).</summary>
+    private static IQueryable<OfficialWarning> InForce(CrisisOpsDbContext db, DateTimeOffset from, DateTimeOffset to) =>
+        db.OfficialWarnings.AsNoTracking().Where(w => w.Status == CapStatus.Actual
+            && (w.MsgType == CapMessageType.Alert || w.MsgType == CapMessageType.Update)
+            && w.Effective <= to && w.ValidUntil > from && (w.EndedAt == null || w.EndedAt > from));
 
     public async Task<int> EvaluateAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct)
     {
@@ -72,60 +109,152 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         var snapshot = await directory.GetAsync(ct);
         await using var db = await factory.CreateDbContextAsync(ct);
         var regions = regionCodes.Select(snapshot.Find).OfType<RegionInfo>().ToList();
-        var codes = regions.Select(r => r.Code).ToList();
-        var stations = await db.Stations.AsNoTracking().Where(s => codes.Contains(s.RegionCode)).ToListAsync(ct);
-        var stationCodes = stations.Select(s => s.Code).ToList();
-        // Only as far back as the longest window of the rules in force: the rest is never read.
-        var lookback = ruleSet.Hazards.SelectMany(h => h.Rules).Select(r => r.Window).Append(MinimumLookback).Max();
-        var since = now - lookback;
-        var readings = (await db.Readings.AsNoTracking()
-                .Where(r => stationCodes.Contains(r.StationCode) && r.Time > since)
-                .Select(r => new { r.StationCode, r.Time, r.Value })
-                .ToListAsync(ct))
-            .GroupBy(r => r.StationCode, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Time).Select(r => (r.Time, r.Value)).ToList(), StringComparer.Ordinal);
 
-        // An ancestor's tier is the worst of ALL its children, so the rows of the evaluated regions'
-        // siblings (and of every ancestor's other children) are needed too, not only the chain.
-        var ancestors = regions.SelectMany(r => snapshot.Chain(r).Where(a => a.Code != r.Code)).DistinctBy(a => a.Code)
-            .OrderByDescending(a => a.Path.Length).ToList();
-        var ancestorCodes = ancestors.Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
-        var childCodes = snapshot.Regions.Values.Where(r => r.ParentCode is not null && ancestorCodes.Contains(r.ParentCode)).Select(r => r.Code);
-        var rows = await LoadRowsAsync(db, [.. codes.Concat(ancestorCodes).Concat(childCodes).Distinct(StringComparer.Ordinal)], ct);
+        // Ancestors are assessed too: each takes the worse of its own inputs (a petition filed with the
+        // county) and its worst child. Deepest first, so every child is done before its parent.
+        var assessed = regions.SelectMany(snapshot.Chain).Concat(regions).DistinctBy(r => r.Code)
+            .OrderByDescending(r => r.Path.Length).ToList();
+        var inputs = await LoadInputsAsync(db, assessed, ruleSet, now, ct);
+
+        // An ancestor's tier is the worst of ALL its children, so the rows of the assessed regions'
+        // children (the siblings of the chain) are needed too, not only the chain.
+        var assessedCodes = assessed.Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
+        var childrenOf = snapshot.Regions.Values.Where(r => r.ParentCode is not null && assessedCodes.Contains(r.ParentCode))
+            .ToLookup(r => r.ParentCode!, r => r.Code, StringComparer.Ordinal);
+        var rows = await LoadRowsAsync(db, [.. assessedCodes.Concat(childrenOf.SelectMany(c => c)).Distinct(StringComparer.Ordinal)], ct);
         var changes = 0;
-        foreach (var region in regions)
+        foreach (var region in assessed)
         {
-            var series = stations.Where(s => s.RegionCode == region.Code)
-                .Select(s => new StationSeries(s, readings.GetValueOrDefault(s.Code) ?? []))
-                .ToList();
-            foreach (var hazard in ruleSet.Hazards.Where(h => h.Rules.Any(rule => series.Any(s => s.Station.Kind == rule.StationKind))))
+            var own = inputs.GetValueOrDefault(region.Code) ?? RiskInputs.Empty;
+            var children = childrenOf[region.Code].ToHashSet(StringComparer.Ordinal);
+            var childRows = rows.Values.Where(r => children.Contains(r.RegionCode)).ToList();
+            var hazards = ruleSet.Hazards.Select(h => h.Hazard).Concat(childRows.Select(r => r.Hazard)).Distinct(StringComparer.Ordinal);
+            foreach (var hazard in hazards)
             {
-                // Readings may be stamped a few minutes ahead (sender clock skew): assess as of the newest.
-                var asOf = series.SelectMany(x => x.Readings).Select(r => r.Time).Append(now).Max();
-                var score = RiskModel.Score(hazard, series, asOf);
-                var row = Row(db, rows, region, hazard.Hazard, now);
-                var tier = RiskModel.WithHysteresis(row.ModelTier, score.Score, ruleSet.Hysteresis);
-                var explanation = JsonSerializer.Serialize(score.Contributions, Json);
-                changes += await RecordAsync(db, row, tier, score.Score, false, explanation, now, ruleSet.Version, ct) ? 1 : 0;
-            }
-        }
+                var hazardRules = ruleSet.Hazards.FirstOrDefault(h => h.Hazard == hazard);
+                var concerned = hazardRules is not null && own.Concern(hazardRules);
+                var worstChild = childRows.Where(r => r.Hazard == hazard).MaxBy(r => (r.Tier, r.Score));
+                rows.TryGetValue((region.Code, hazard), out var previous);
+                if (!concerned && worstChild is null && previous is null)
+                {
+                    continue;
+                }
 
-        // Up the tree, deepest first: each ancestor takes the worst tier of its direct children.
-        foreach (var ancestor in ancestors)
-        {
-            var children = snapshot.Regions.Values.Where(r => r.ParentCode == ancestor.Code).Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
-            foreach (var hazard in rows.Values.Where(r => children.Contains(r.RegionCode)).GroupBy(r => r.Hazard, StringComparer.Ordinal))
-            {
-                var worst = hazard.MaxBy(r => (r.Tier, r.Score))!;
-                var row = Row(db, rows, ancestor, hazard.Key, now);
-                var explanation = JsonSerializer.Serialize(hazard.OrderByDescending(r => r.Tier)
-                    .Select(r => new { region = r.RegionCode, tier = r.Tier.ToString().ToLowerInvariant(), score = Math.Round(r.Score, 3) }), Json);
-                changes += await RecordAsync(db, row, worst.Tier, worst.Score, true, explanation, now, ruleSet.Version, ct) ? 1 : 0;
+                // Readings may be stamped a few minutes ahead (sender clock skew): assess as of the newest.
+                var asOf = own.Stations.SelectMany(x => x.Readings).Select(r => r.Time).Append(now).Max();
+                var score = hazardRules is null ? new HazardScore(hazard, 0, []) : RiskModel.Score(hazardRules, own, asOf);
+                var row = Row(db, rows, region, hazard, now);
+
+                // Hysteresis holds a tier the region's own inputs reached; a tier taken from a child is the child's to hold.
+                var ownTier = RiskModel.WithHysteresis(row.IsAggregate ? WarningTier.None : row.ModelTier, score.Score, ruleSet.Hysteresis);
+                var childEntries = childRows.Where(r => r.Hazard == hazard).OrderByDescending(r => r.Tier)
+                    .Select(r => (object)new { region = r.RegionCode, tier = r.Tier.ToString().ToLowerInvariant(), score = Math.Round(r.Score, 3) })
+                    .ToList();
+                var ownEntries = score.Contributions.Cast<object>().ToList();
+                var childWins = worstChild is not null && (!concerned || (worstChild.Tier, worstChild.Score).CompareTo((ownTier, score.Score)) > 0);
+                var (tier, value, explanation) = childWins
+                    ? (worstChild!.Tier, worstChild.Score, childEntries.Concat(ownEntries))
+                    : (ownTier, score.Score, ownEntries.Concat(childEntries));
+                changes += await RecordAsync(db, row, tier, value, childWins, JsonSerializer.Serialize(explanation, Json), now, ruleSet.Version, ct) ? 1 : 0;
             }
         }
 
         await db.SaveChangesAsync(ct);
         return changes;
+    }
+
+    /// <summary>What the model reads of each region, own inputs only (a county's children speak for themselves through their rows).</summary>
+    private static async Task<Dictionary<string, RiskInputs>> LoadInputsAsync(CrisisOpsDbContext db, IReadOnlyList<RegionInfo> regions,
+        RiskRuleSet ruleSet, DateTimeOffset now, CancellationToken ct)
+    {
+        var codes = regions.Select(r => r.Code).ToList();
+        var stations = await db.Stations.AsNoTracking().Where(s => codes.Contains(s.RegionCode)).ToListAsync(ct);
+        var series = await LoadSeriesAsync(db, stations, ruleSet, now, ct);
+        var records = await LoadRecordsAsync(db, codes, ruleSet, now, ct);
+        var opinion = await LoadOpinionAsync(db, codes, ruleSet, now, ct);
+        var warnings = await LoadWarningsAsync(db, codes, now, ct);
+        var vulnerability = ruleSet.Hazards.Any(h => h.Vulnerability is not null)
+            ? await LoadVulnerabilityAsync(db, codes, ct)
+            : [];
+        return regions.ToDictionary(r => r.Code, r => new RiskInputs(
+            [.. stations.Where(s => s.RegionCode == r.Code).Select(s => new StationSeries(s, series.GetValueOrDefault(s.Code) ?? []))],
+            records[r.Code].ToList(),
+            opinion[r.Code].ToList(),
+            warnings[r.Code].ToList(),
+            vulnerability.GetValueOrDefault(r.Code)), StringComparer.Ordinal);
+    }
+
+    /// <summary>The stations' readings, oldest first, only as far back as the longest window of the rules in force: the rest is never read.</summary>
+    private static async Task<Dictionary<string, List<(DateTimeOffset Time, double Value)>>> LoadSeriesAsync(CrisisOpsDbContext db,
+        IReadOnlyList<Station> stations, RiskRuleSet ruleSet, DateTimeOffset now, CancellationToken ct)
+    {
+        var stationCodes = stations.Select(s => s.Code).ToList();
+        var lookback = ruleSet.Hazards.SelectMany(h => h.Rules).Where(r => r.ReadsStations).Select(r => r.Window).Append(MinimumLookback).Max();
+        var since = now - lookback;
+        return (await db.Readings.AsNoTracking()
+                .Where(r => stationCodes.Contains(r.StationCode) && r.Time > since)
+                .Select(r => new { r.StationCode, r.Time, r.Value })
+                .ToListAsync(ct))
+            .GroupBy(r => r.StationCode, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Time).Select(r => (r.Time, r.Value)).ToList(), StringComparer.Ordinal);
+    }
+
+    private static async Task<ILookup<string, RecordFact>> LoadRecordsAsync(CrisisOpsDbContext db, List<string> codes, RiskRuleSet ruleSet,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (ruleSet.RecordLookback <= TimeSpan.Zero)
+        {
+            return Array.Empty<RecordFact>().ToLookup(_ => "", StringComparer.Ordinal);
+        }
+
+        var since = now - ruleSet.RecordLookback;
+        return (await db.GovernmentRecords.AsNoTracking().Where(r => codes.Contains(r.RegionCode) && r.Time > since)
+                .Select(r => new { r.RegionCode, r.Category, r.Time, r.Severity }).ToListAsync(ct))
+            .ToLookup(r => r.RegionCode, r => new RecordFact(r.Category, r.Time, r.Severity), StringComparer.Ordinal);
+    }
+
+    private static async Task<ILookup<string, OpinionFact>> LoadOpinionAsync(CrisisOpsDbContext db, List<string> codes, RiskRuleSet ruleSet,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (ruleSet.OpinionLookback <= TimeSpan.Zero)
+        {
+            return Array.Empty<OpinionFact>().ToLookup(_ => "", StringComparer.Ordinal);
+        }
+
+        var since = now - ruleSet.OpinionLookback;
+        return (await db.OpinionCounts.AsNoTracking().Where(o => codes.Contains(o.RegionCode) && o.BucketStart > since)
+                .Select(o => new { o.RegionCode, o.Keyword, o.BucketStart, o.Count }).ToListAsync(ct))
+            .ToLookup(o => o.RegionCode, o => new OpinionFact(o.Keyword, o.BucketStart, o.Count), StringComparer.Ordinal);
+    }
+
+    private static async Task<ILookup<string, WarningFact>> LoadWarningsAsync(CrisisOpsDbContext db, List<string> codes, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        // Readings may put the assessment a few minutes ahead of now; a margin keeps warnings about to start or end in view.
+        var margin = ReadingRules.ClockSkew;
+        return (await (from region in db.OfficialWarningRegions
+                       where codes.Contains(region.RegionCode)
+                       join w in InForce(db, now - margin, now + margin) on region.WarningId equals w.Id
+                       select new
+                       {
+                           region.RegionCode, w.Sender, w.Identifier, w.Events, w.Severity, w.HeadlineZh, w.HeadlineEn, w.Effective, w.ValidUntil,
+                           w.EndedAt,
+                       }).ToListAsync(ct))
+            .ToLookup(w => w.RegionCode, w => new WarningFact(w.Sender, w.Identifier, w.Events, w.Severity, w.HeadlineZh ?? w.HeadlineEn,
+                w.Effective, w.ValidUntil, w.EndedAt), StringComparer.Ordinal);
+    }
+
+    /// <summary>Population and attributes of each region, and the vulnerable sites located in it (the deepest region holding them), by kind.</summary>
+    private static async Task<Dictionary<string, RegionVulnerability>> LoadVulnerabilityAsync(CrisisOpsDbContext db, List<string> codes,
+        CancellationToken ct)
+    {
+        var sites = (await db.Sites.AsNoTracking().Where(s => codes.Contains(s.RegionCode))
+                .GroupBy(s => new { s.RegionCode, s.Type }).Select(g => new { g.Key.RegionCode, g.Key.Type, Count = g.Count() }).ToListAsync(ct))
+            .ToLookup(s => s.RegionCode, StringComparer.Ordinal);
+        return (await db.Regions.AsNoTracking().Where(r => codes.Contains(r.Code))
+                .Select(r => new { r.Code, r.Population, r.Attributes }).ToListAsync(ct))
+            .ToDictionary(r => r.Code, r => new RegionVulnerability(r.Code, r.Population, r.Attributes,
+                sites[r.Code].ToDictionary(s => s.Type, s => s.Count)), StringComparer.Ordinal);
     }
 
     private static async Task<Dictionary<(string, string), RegionRisk>> LoadRowsAsync(CrisisOpsDbContext db, List<string> codes, CancellationToken ct) =>
