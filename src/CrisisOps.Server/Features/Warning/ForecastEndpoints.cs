@@ -105,16 +105,7 @@ public static class ForecastEndpoints
         }
         else if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {
-            PostForecastRequest? body;
-            try
-            {
-                body = await JsonSerializer.DeserializeAsync<PostForecastRequest>(request.Body, JsonSerializerOptions.Web, ct);
-            }
-            catch (JsonException ex)
-            {
-                throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-json", "The body is not a forecast.",
-                    ex.Path is null ? ex.Message : $"At {ex.Path}: the value is missing or of the wrong type.");
-            }
+            var body = await RequestBodies.ReadJsonAsync<PostForecastRequest>(request, "a forecast", ct);
 
             if (body?.Points is null)
             {

@@ -69,19 +69,8 @@ public static class OfficialWarningEndpoints
         var mediaType = request.ContentType?.Split(';')[0].Trim() ?? "";
         if (string.Equals(mediaType, "multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            IFormCollection form;
-            try
-            {
-                form = await request.ReadFormAsync(ct);
-            }
-            catch (InvalidDataException ex)
-            {
-                throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-request", "Unreadable form", ex.Message);
-            }
-
-            var file = form.Files.FirstOrDefault()
-                ?? throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-request", "No file",
-                    "Send the CAP document as a file part of the form (e.g. curl -F file=@alert.xml).");
+            var (file, _) = await RequestBodies.ReadFormFileAsync(request,
+                "Send the CAP document as a file part of the form (e.g. curl -F file=@alert.xml).", ct);
             await using var stream = file.OpenReadStream();
             return await ReadAllAsync(stream, ct);
         }

@@ -88,19 +88,8 @@ public static class RecordEndpoints
         using var buffer = new MemoryStream();
         if (string.Equals(mediaType, "multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            IFormCollection form;
-            try
-            {
-                form = await request.ReadFormAsync(ct);
-            }
-            catch (InvalidDataException ex)
-            {
-                throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-request", "Unreadable form", ex.Message);
-            }
-
-            var file = form.Files.FirstOrDefault()
-                ?? throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-request", "No file",
-                    "Send the CSV or xlsx as a file part of the form (e.g. curl -F file=@records.xlsx -F source=civil-affairs).");
+            var (file, form) = await RequestBodies.ReadFormFileAsync(request,
+                "Send the CSV or xlsx as a file part of the form (e.g. curl -F file=@records.xlsx -F source=civil-affairs).", ct);
             await using var stream = file.OpenReadStream();
             await stream.CopyToAsync(buffer, ct);
             return (buffer.ToArray(), file.FileName, form["source"].FirstOrDefault());

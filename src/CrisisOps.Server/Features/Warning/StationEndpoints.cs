@@ -162,16 +162,7 @@ public static class StationEndpoints
         }
         else if (string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
         {
-            ReadingBatchRequest? batch;
-            try
-            {
-                batch = await JsonSerializer.DeserializeAsync<ReadingBatchRequest>(request.Body, JsonSerializerOptions.Web, ct);
-            }
-            catch (JsonException ex)
-            {
-                throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-json", "The body is not a reading batch.",
-                    ex.Path is null ? ex.Message : $"At {ex.Path}: the value is missing or of the wrong type.");
-            }
+            var batch = await RequestBodies.ReadJsonAsync<ReadingBatchRequest>(request, "a reading batch", ct);
 
             if (batch?.Items is null)
             {
