@@ -56,6 +56,8 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
 
     public DbSet<RegionRisk> RegionRisks => Set<RegionRisk>();
 
+    public DbSet<RiskQueueEntry> RiskQueue => Set<RiskQueueEntry>();
+
     /// <summary>Appends a journal entry to this unit of work: it commits with the change it records.</summary>
     public JournalEntry Append(JournalRecord record)
     {
@@ -279,6 +281,14 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
             b.Property(r => r.Hazard).HasMaxLength(40);
             b.Property(r => r.Version).IsConcurrencyToken();
             b.HasIndex(r => r.RegionPath);
+        });
+
+        modelBuilder.Entity<RiskQueueEntry>(b =>
+        {
+            // Written by raw upserts in the ingest transaction (RiskQueue.MarkAsync); a handful of rows at any time.
+            b.ToTable("risk_queue");
+            b.HasKey(e => e.RegionCode);
+            b.Property(e => e.RegionCode).HasMaxLength(64);
         });
 
         KeysChosenByCode(modelBuilder);

@@ -106,12 +106,19 @@ public static class ServerSetup
         services.AddSingleton<ReadingIngest>();
         services.AddSingleton<RiskRulesProvider>();
         services.AddSingleton<RiskEvaluator>();
+        services.AddSingleton<RiskQueue>();
+        services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<CrisisOpsMetrics>();
         if (configuration.GetValue("Deadlines:RunInBackground", true))
         {
             services.AddHostedService<DeadlineWorker>();
+        }
+
+        if (configuration.GetValue("Risk:AssessInBackground", true))
+        {
+            services.AddHostedService<RiskAssessmentWorker>();
         }
 
         if (configuration.GetValue("Risk:SweepInBackground", true))

@@ -74,16 +74,7 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         var regions = regionCodes.Select(snapshot.Find).OfType<RegionInfo>().ToList();
         var codes = regions.Select(r => r.Code).ToList();
         var stations = await db.Stations.AsNoTracking().Where(s => codes.Contains(s.RegionCode)).ToListAsync(ct);
-        var stationCodes = stations.Select(s => s.Code).ToList();
-        // Only as far back as the longest window of the rules in force: the rest is never read.
-        var lookback = ruleSet.Hazards.SelectMany(h => h.Rules).Select(r => r.Window).Append(MinimumLookback).Max();
-        var since = now - lookback;
-        var readings = (await db.Readings.AsNoTracking()
-                .Where(r => stationCodes.Contains(r.StationCode) && r.Time > since)
-                .Select(r => new { r.StationCode, r.Time, r.Value })
-                .ToListAsync(ct))
-            .GroupBy(r => r.StationCode, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Time).Select(r => (r.Time, r.Value)).ToList(), StringComparer.Ordinal);
+        var readings = await LoadSeriesAsync(db, stations, ruleSet, now, ct);
 
         // An ancestor's tier is the worst of ALL its children, so the rows of the evaluated regions'
         // siblings (and of every ancestor's other children) are needed too, not only the chain.
@@ -126,6 +117,53 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
 
         await db.SaveChangesAsync(ct);
         return changes;
+    }
+
+    /// <summary>
+    /// The readings the risk model reads, per station code, oldest first (ties in the order stored).
+    /// For each station: its readings inside the longest window of the rules for its kind, counted
+    /// back from <paramref name="now"/>, and its latest reading within the longest window of all the
+    /// rules (at least <see cref="MinimumLookback"/>). That is all <see cref="RiskModel"/> reads: a
+    /// threshold takes the latest value; a rate of rise and a rolling sum take the readings of their
+    /// window before the region's newest reading, which is never earlier than now. A new rule that
+    /// reads further back must say so through its window. Loading only this keeps a round's cost
+    /// independent of how many readings a busy station has stored.
+    /// </summary>
+    public static async Task<Dictionary<string, List<(DateTimeOffset Time, double Value)>>> LoadSeriesAsync(CrisisOpsDbContext db,
+        IReadOnlyCollection<Station> stations, RiskRuleSet ruleSet, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(stations);
+        ArgumentNullException.ThrowIfNull(ruleSet);
+        var rules = ruleSet.Hazards.SelectMany(h => h.Rules).ToList();
+        var since = now - rules.Select(r => r.Window).Append(MinimumLookback).Max();
+        var stationCodes = stations.Select(s => s.Code).ToList();
+
+        // The latest reading of each station, one index seek each on (StationCode, Time).
+        var latestIds = db.Stations.Where(s => stationCodes.Contains(s.Code))
+            .Select(s => db.Readings.Where(r => r.StationCode == s.Code && r.Time > since)
+                .OrderByDescending(r => r.Time).ThenByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault());
+        var rows = await db.Readings.AsNoTracking().Where(r => latestIds.Contains(r.Id))
+            .Select(r => new { r.Id, r.StationCode, r.Time, r.Value }).ToListAsync(ct);
+
+        // Then, kind by kind, the readings inside that kind's longest rule window.
+        foreach (var kind in stations.GroupBy(s => s.Kind))
+        {
+            var window = rules.Where(r => r.StationKind == kind.Key).Select(r => r.Window).DefaultIfEmpty(TimeSpan.Zero).Max();
+            if (window <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            var from = now - window;
+            var ofKind = kind.Select(s => s.Code).ToList();
+            rows.AddRange(await db.Readings.AsNoTracking().Where(r => ofKind.Contains(r.StationCode) && r.Time > from)
+                .Select(r => new { r.Id, r.StationCode, r.Time, r.Value }).ToListAsync(ct));
+        }
+
+        return rows.DistinctBy(r => r.Id)
+            .GroupBy(r => r.StationCode, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Time).ThenBy(r => r.Id).Select(r => (r.Time, r.Value)).ToList(), StringComparer.Ordinal);
     }
 
     private static async Task<Dictionary<(string, string), RegionRisk>> LoadRowsAsync(CrisisOpsDbContext db, List<string> codes, CancellationToken ct) =>
