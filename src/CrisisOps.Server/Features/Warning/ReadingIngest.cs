@@ -14,7 +14,7 @@ public sealed record IngestResult(int Received, int Stored, int Duplicates, int 
 /// <summary>
 /// Stores a batch of readings: checks each (see <see cref="ReadingRules"/>), writes the good ones
 /// while skipping readings already stored (same station and reading id, so a retry is harmless),
-/// journals per station what arrived and marks the stations' regions for risk assessment
+/// journals per region what arrived at each station and marks the stations' regions for risk assessment
 /// (<see cref="RiskQueue"/>), all in one transaction. The assessment itself runs after the commit,
 /// in the background (docs/adr/0003-risk-assessment-queue.md).
 /// </summary>
@@ -89,24 +89,27 @@ public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory,
         return new IngestResult(items.Count, stored.Count, duplicates, check.Rejected.Count, check.Rejected);
     }
 
-    /// <summary>One entry per station per batch: how many readings, from when to when, and the latest value.</summary>
+    /// <summary>
+    /// One entry per region per batch, filed under that region (so whoever sees the region's journal sees it),
+    /// saying for each of its stations how many readings arrived, from when to when, and the latest value.
+    /// One entry per station would say the same at several times the cost (bench/README.md).
+    /// </summary>
     private static void Journal(CrisisOpsDbContext db, List<Reading> stored, Dictionary<string, Station> stations, CallerAccess access,
         DateTimeOffset now)
     {
-        foreach (var group in stored.GroupBy(r => r.StationCode, StringComparer.Ordinal))
+        foreach (var region in stored.GroupBy(r => stations[r.StationCode].RegionCode, StringComparer.Ordinal))
         {
-            var station = stations[group.Key];
-            var latest = group.MaxBy(r => r.Time)!;
-            db.Append(new JournalRecord(now, access.Name, JournalTypes.ReadingsIngested, station.RegionCode, station.RegionPath, null,
-                new
+            var perStation = region.GroupBy(r => r.StationCode, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(group =>
                 {
-                    station = station.Code,
-                    count = group.Count(),
-                    from = group.Min(r => r.Time),
-                    to = latest.Time,
-                    latest = latest.Value,
-                    unit = station.Unit,
-                }));
+                    var station = stations[group.Key];
+                    var latest = group.MaxBy(r => r.Time)!;
+                    return new { station = station.Code, count = group.Count(), from = group.Min(r => r.Time), to = latest.Time, latest = latest.Value, unit = station.Unit };
+                })
+                .ToList();
+            var first = stations[region.First().StationCode];
+            db.Append(new JournalRecord(now, access.Name, JournalTypes.ReadingsIngested, first.RegionCode, first.RegionPath, null,
+                new { count = region.Count(), stations = perStation }));
         }
     }
 }
