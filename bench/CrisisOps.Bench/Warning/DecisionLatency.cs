@@ -86,6 +86,7 @@ internal sealed class TierProbe
 
     private readonly Lock _lock = new();
     private readonly List<double> _latencies = [];
+    private readonly List<double> _answers = [];
     private int _sent;
     private bool _inFlight;
     private bool _stopped;
@@ -100,6 +101,18 @@ internal sealed class TierProbe
             lock (_lock)
             {
                 return [.. _latencies];
+            }
+        }
+    }
+
+    /// <summary>How long the batches that carried a crossing took to answer (the reading stored and committed).</summary>
+    public IReadOnlyList<double> Answers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _answers];
             }
         }
     }
@@ -140,6 +153,15 @@ internal sealed class TierProbe
 
     /// <summary>The next crossing's reading (a JSON object), or null while the previous one is still on its way.</summary>
     public byte[]? TryCross() => TryCross(null);
+
+    /// <summary>The batch that carried a crossing has answered after <paramref name="milliseconds"/>.</summary>
+    public void Answered(double milliseconds)
+    {
+        lock (_lock)
+        {
+            _answers.Add(milliseconds);
+        }
+    }
 
     public void Stop()
     {

@@ -36,7 +36,15 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         return await EvaluateAsync(regions, ct);
     }
 
-    public async Task<int> EvaluateAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct)
+    /// <summary>Saves an assessment's changes; without one, <c>SaveChangesAsync</c>.</summary>
+    public delegate Task SaveAssessment(CrisisOpsDbContext db, CancellationToken ct);
+
+    public Task<int> EvaluateAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct) => EvaluateAsync(regionCodes, null, ct);
+
+    /// <param name="regionCodes">The regions to assess; their ancestors follow.</param>
+    /// <param name="save">How to save (the risk queue saves in one transaction with the marks it removes); null: SaveChangesAsync.</param>
+    /// <param name="ct">Cancels the assessment.</param>
+    public async Task<int> EvaluateAsync(IReadOnlyCollection<string> regionCodes, SaveAssessment? save, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(regionCodes);
         if (regionCodes.Count == 0)
@@ -51,7 +59,7 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
             {
                 try
                 {
-                    return await EvaluateOnceAsync(regionCodes, ct);
+                    return await EvaluateOnceAsync(regionCodes, save, ct);
                 }
                 catch (DbUpdateException) when (attempt < 3)
                 {
@@ -65,7 +73,7 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         }
     }
 
-    private async Task<int> EvaluateOnceAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct)
+    private async Task<int> EvaluateOnceAsync(IReadOnlyCollection<string> regionCodes, SaveAssessment? save, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var ruleSet = rules.Current;
@@ -115,7 +123,7 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
             }
         }
 
-        await db.SaveChangesAsync(ct);
+        await (save is null ? db.SaveChangesAsync(ct) : save(db, ct));
         return changes;
     }
 

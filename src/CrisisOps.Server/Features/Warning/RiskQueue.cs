@@ -152,28 +152,29 @@ public sealed class RiskQueue : IDisposable
         return new Round(started, regions);
     }
 
-    /// <summary>The second half: assess, then remove each mark that is still as it was read.</summary>
+    /// <summary>
+    /// The second half: assess, and in the same transaction remove each mark that is still as it was
+    /// read. Only that transaction holds the SQLite writer gate (ahead of waiting ingests); the
+    /// assessment's reads run beside them.
+    /// </summary>
     internal async Task CompleteAsync(Round round, CancellationToken ct)
     {
         if (round.Regions.Count > 0)
         {
-            // Assessed before the marks go: if the process dies in between, the next round assesses again, which is harmless.
-            using (await _gate.EnterAsync(priority: true, ct))
+            await _evaluator.EvaluateAsync([.. round.Regions.Select(r => r.RegionCode)], async (db, token) =>
             {
-                await _evaluator.EvaluateAsync([.. round.Regions.Select(r => r.RegionCode)], ct);
-            }
-
-            await using var db = await _factory.CreateDbContextAsync(ct);
-            using (await _gate.EnterAsync(priority: true, ct))
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                foreach (var (code, marks) in round.Regions)
+                using (await _gate.EnterAsync(priority: true, token))
                 {
-                    await db.RiskQueue.Where(e => e.RegionCode == code && e.Marks == marks).ExecuteDeleteAsync(ct);
-                }
+                    await using var transaction = await db.Database.BeginTransactionAsync(token);
+                    await db.SaveChangesAsync(token);
+                    foreach (var (code, marks) in round.Regions.OrderBy(r => r.RegionCode, StringComparer.Ordinal))
+                    {
+                        await db.RiskQueue.Where(e => e.RegionCode == code && e.Marks == marks).ExecuteDeleteAsync(token);
+                    }
 
-                await transaction.CommitAsync(ct);
-            }
+                    await transaction.CommitAsync(token);
+                }
+            }, ct);
         }
 
         TaskCompletionSource done;
