@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using RiskQueue = server::CrisisOps.Server.Features.Warning.RiskQueue;
 using ServerProgram = server::Program;
 
 namespace CrisisOps.Bench.Warning;
@@ -141,6 +142,7 @@ internal static class IngestLoadDriver
             host.StartServer();
             var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             using var http = await SetUpAsync(new Uri(address), options.Clients, ct);
+            var queue = host.Services.GetRequiredService<RiskQueue>();
             var series = new ReadingSeries(DateTimeOffset.UtcNow.AddHours(-12));
             if (options.Breakdown)
             {
@@ -148,7 +150,7 @@ internal static class IngestLoadDriver
             }
             else
             {
-                await LoadAsync(report, options, http, database, series, ct);
+                await LoadAsync(report, options, http, database, series, queue, ct);
             }
         }
 
@@ -158,16 +160,19 @@ internal static class IngestLoadDriver
     }
 
     private static async Task LoadAsync(StringBuilder report, IngestOptions options, HttpClient http, IngestDatabase database, ReadingSeries series,
-        CancellationToken ct)
+        RiskQueue queue, CancellationToken ct)
     {
         // HTTP first, then the raw baseline: each path meets a table that already holds the rows written before it.
         await SendAsync(http, series.Bodies('w', WarmUpBatches * IngestOptions.BatchSize), 1, ct);
         TimedRun ingest;
         TierProbe probe;
+        long rounds;
         await using (var feed = await TierFeed.ConnectAsync(http, ct))
         {
             probe = await TierProbe.StartAsync(http, feed, ct);
+            var roundsBefore = queue.Rounds;
             ingest = await SendAsync(http, series.Bodies('h', options.Readings), options.Clients, ct, probe);
+            rounds = queue.Rounds - roundsBefore;
             probe.Stop();
         }
 
@@ -208,6 +213,7 @@ internal static class IngestLoadDriver
         var provider = database is SqliteIngestDatabase ? "SQLite" : "PostgreSQL";
         report.AppendLine()
             .AppendLine(i, $"HTTP batch latency over {sorted.Length} batches: p50 {Percentile(sorted, 0.50):F1} ms, p99 {Percentile(sorted, 0.99):F1} ms, max {sorted[^1]:F1} ms")
+            .AppendLine(i, $"Risk rounds during the HTTP run: {rounds:N0}, one per {ingest.Latencies.Length / (double)Math.Max(1, rounds):F1} batches")
             .AppendLine(i, $"Check: the readings table holds {rows:N0} rows, as expected; {journaled:N0} readings.ingested journal entries; {queued} regions left queued")
             .AppendLine()
             .AppendLine(i, $"SUMMARY ingest {provider}: {ingest.PerSecond:N0} readings/s over HTTP ({c} clients) vs raw {raw1.PerSecond:N0}/s (1 writer) = {ingest.PerSecond / raw1.PerSecond:F2}× (goal ≥ 100,000/s and ≥ 0.5×)")

@@ -82,7 +82,6 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         var regions = regionCodes.Select(snapshot.Find).OfType<RegionInfo>().ToList();
         var codes = regions.Select(r => r.Code).ToList();
         var stations = await db.Stations.AsNoTracking().Where(s => codes.Contains(s.RegionCode)).ToListAsync(ct);
-        var readings = await LoadSeriesAsync(db, stations, ruleSet, now, ct);
 
         // An ancestor's tier is the worst of ALL its children, so the rows of the evaluated regions'
         // siblings (and of every ancestor's other children) are needed too, not only the chain.
@@ -91,6 +90,11 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         var ancestorCodes = ancestors.Select(a => a.Code).ToHashSet(StringComparer.Ordinal);
         var childCodes = snapshot.Regions.Values.Where(r => r.ParentCode is not null && ancestorCodes.Contains(r.ParentCode)).Select(r => r.Code);
         var rows = await LoadRowsAsync(db, [.. codes.Concat(ancestorCodes).Concat(childCodes).Distinct(StringComparer.Ordinal)], ct);
+
+        // Readings after the rows, never before: a save then fails on the row version if another replica saved since,
+        // and if it saved before, these readings include all it saw. Read the other way round, an assessment from
+        // older readings could overwrite a newer one and the queue mark for the newer reading would be gone.
+        var readings = await LoadSeriesAsync(db, stations, ruleSet, now, ct);
         var changes = 0;
         foreach (var region in regions)
         {
@@ -152,7 +156,7 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
             .Select(s => db.Readings.Where(r => r.StationCode == s.Code && r.Time > since)
                 .OrderByDescending(r => r.Time).ThenByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault());
         var rows = await db.Readings.AsNoTracking().Where(r => latestIds.Contains(r.Id))
-            .Select(r => new { r.Id, r.StationCode, r.Time, r.Value }).ToListAsync(ct);
+            .Select(r => new SeriesRow(r.Id, r.StationCode, r.Time, r.Value)).ToListAsync(ct);
 
         // Then, kind by kind, the readings inside that kind's longest rule window.
         foreach (var kind in stations.GroupBy(s => s.Kind))
@@ -163,16 +167,26 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
                 continue;
             }
 
-            var from = now - window;
+            var from = (now - window).ToUniversalTime();
             var ofKind = kind.Select(s => s.Code).ToList();
-            rows.AddRange(await db.Readings.AsNoTracking().Where(r => ofKind.Contains(r.StationCode) && r.Time > from)
-                .Select(r => new { r.Id, r.StationCode, r.Time, r.Value }).ToListAsync(ct));
+            rows.AddRange(db.Database.IsNpgsql()
+                // One index range per station, whatever the statistics say: a table that grows fast (ingest at full
+                // speed) has stale statistics, and the plain form below was then planned as a scan of every reading.
+                ? await db.Database.SqlQuery<SeriesRow>($"""
+                    SELECT r."Id", r."StationCode", r."Time", r."Value" FROM unnest({ofKind.ToArray()}::text[]) AS s(code)
+                    CROSS JOIN LATERAL (SELECT x."Id", x."StationCode", x."Time", x."Value" FROM readings AS x
+                                        WHERE x."StationCode" = s.code AND x."Time" > {from}) AS r
+                    """).ToListAsync(ct)
+                : await db.Readings.AsNoTracking().Where(r => ofKind.Contains(r.StationCode) && r.Time > from)
+                    .Select(r => new SeriesRow(r.Id, r.StationCode, r.Time, r.Value)).ToListAsync(ct));
         }
 
         return rows.DistinctBy(r => r.Id)
             .GroupBy(r => r.StationCode, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Time).ThenBy(r => r.Id).Select(r => (r.Time, r.Value)).ToList(), StringComparer.Ordinal);
     }
+
+    private sealed record SeriesRow(long Id, string StationCode, DateTimeOffset Time, double Value);
 
     private static async Task<Dictionary<(string, string), RegionRisk>> LoadRowsAsync(CrisisOpsDbContext db, List<string> codes, CancellationToken ct) =>
         (await db.RegionRisks.Where(r => codes.Contains(r.RegionCode)).ToListAsync(ct))

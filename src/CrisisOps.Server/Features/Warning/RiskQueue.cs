@@ -26,6 +26,7 @@ public sealed class RiskQueue : IDisposable
     private readonly Lock _lock = new();
     private long _commits;
     private long _covered;
+    private long _rounds;
     private TaskCompletionSource _roundDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RiskQueue(IDbContextFactory<CrisisOpsDbContext> factory, RiskEvaluator evaluator, SqliteWriteGate gate, JournalNotifier notifier)
@@ -83,6 +84,9 @@ public sealed class RiskQueue : IDisposable
             """;
         await db.Database.ExecuteSqlRawAsync(sql, values, ct);
     }
+
+    /// <summary>Rounds this replica has completed that covered at least one region (for monitoring and the load driver).</summary>
+    public long Rounds => Interlocked.Read(ref _rounds);
 
     /// <summary>A ticket for <see cref="WaitCoveredAsync"/>: take it after the commit that marked regions.</summary>
     public long Ticket() => Volatile.Read(ref _commits);
@@ -165,6 +169,7 @@ public sealed class RiskQueue : IDisposable
             {
                 using (await _gate.EnterAsync(priority: true, token))
                 {
+                    await using var relaxed = await SqliteRelaxedCommit.EnterAsync(db, token);
                     await using var transaction = await db.Database.BeginTransactionAsync(token);
                     await db.SaveChangesAsync(token);
                     foreach (var (code, marks) in round.Regions.OrderBy(r => r.RegionCode, StringComparer.Ordinal))
@@ -175,6 +180,7 @@ public sealed class RiskQueue : IDisposable
                     await transaction.CommitAsync(token);
                 }
             }, ct);
+            Interlocked.Increment(ref _rounds);
         }
 
         TaskCompletionSource done;
@@ -196,5 +202,53 @@ public sealed class RiskQueue : IDisposable
     {
         _subscription.Dispose();
         _work.Dispose();
+    }
+}
+
+/// <summary>
+/// On SQLite, lets one unit of work commit without waiting for the disk (<c>synchronous=NORMAL</c> in WAL
+/// mode): the commit is atomic and survives the process dying, and only a power cut or OS crash before the
+/// next synchronous commit can lose it. The risk round uses it because what it writes is derived: its
+/// inputs and the marks it removes commit together, so a lost round puts the marks back and the next
+/// round assesses again. The connection is set back to the server's <c>synchronous=FULL</c> afterwards,
+/// or dropped from the pool if that fails, so no other writer ever inherits it.
+/// </summary>
+internal sealed class SqliteRelaxedCommit : IAsyncDisposable
+{
+    private readonly CrisisOpsDbContext? _db;
+
+    private SqliteRelaxedCommit(CrisisOpsDbContext? db) => _db = db;
+
+    public static async Task<SqliteRelaxedCommit> EnterAsync(CrisisOpsDbContext db, CancellationToken ct)
+    {
+        if (!db.Database.IsSqlite())
+        {
+            return new SqliteRelaxedCommit(null);
+        }
+
+        await db.Database.OpenConnectionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous = NORMAL;", ct);
+        return new SqliteRelaxedCommit(db);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_db is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _db.Database.ExecuteSqlRawAsync("PRAGMA synchronous = FULL;");
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearPool((Microsoft.Data.Sqlite.SqliteConnection)_db.Database.GetDbConnection());
+        }
+        finally
+        {
+            await _db.Database.CloseConnectionAsync();
+        }
     }
 }
