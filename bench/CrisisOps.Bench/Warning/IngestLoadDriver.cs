@@ -167,12 +167,15 @@ internal static class IngestLoadDriver
         TimedRun ingest;
         TierProbe probe;
         long rounds;
+        TimeSpan roundTime;
         await using (var feed = await TierFeed.ConnectAsync(http, ct))
         {
             probe = await TierProbe.StartAsync(http, feed, ct);
             var roundsBefore = queue.Rounds;
+            var roundTimeBefore = queue.RoundTime;
             ingest = await SendAsync(http, series.Bodies('h', options.Readings), options.Clients, ct, probe);
             rounds = queue.Rounds - roundsBefore;
+            roundTime = queue.RoundTime - roundTimeBefore;
             probe.Stop();
         }
 
@@ -213,7 +216,7 @@ internal static class IngestLoadDriver
         var provider = database is SqliteIngestDatabase ? "SQLite" : "PostgreSQL";
         report.AppendLine()
             .AppendLine(i, $"HTTP batch latency over {sorted.Length} batches: p50 {Percentile(sorted, 0.50):F1} ms, p99 {Percentile(sorted, 0.99):F1} ms, max {sorted[^1]:F1} ms")
-            .AppendLine(i, $"Risk rounds during the HTTP run: {rounds:N0}, one per {ingest.Latencies.Length / (double)Math.Max(1, rounds):F1} batches")
+            .AppendLine(i, $"Risk rounds during the HTTP run: {rounds:N0}, one per {ingest.Latencies.Length / (double)Math.Max(1, rounds):F1} batches, {roundTime.TotalMilliseconds / Math.Max(1, rounds):F1} ms each on average (take, assess, save)")
             .AppendLine(i, $"Check: the readings table holds {rows:N0} rows, as expected; {journaled:N0} readings.ingested journal entries; {queued} regions left queued")
             .AppendLine()
             .AppendLine(i, $"SUMMARY ingest {provider}: {ingest.PerSecond:N0} readings/s over HTTP ({c} clients) vs raw {raw1.PerSecond:N0}/s (1 writer) = {ingest.PerSecond / raw1.PerSecond:F2}× (goal ≥ 100,000/s and ≥ 0.5×)")

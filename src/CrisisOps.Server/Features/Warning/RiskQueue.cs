@@ -27,6 +27,7 @@ public sealed class RiskQueue : IDisposable
     private long _commits;
     private long _covered;
     private long _rounds;
+    private long _roundTicks;
     private TaskCompletionSource _roundDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public RiskQueue(IDbContextFactory<CrisisOpsDbContext> factory, RiskEvaluator evaluator, SqliteWriteGate gate, JournalNotifier notifier)
@@ -88,6 +89,9 @@ public sealed class RiskQueue : IDisposable
     /// <summary>Rounds this replica has completed that covered at least one region (for monitoring and the load driver).</summary>
     public long Rounds => Interlocked.Read(ref _rounds);
 
+    /// <summary>Time those rounds took, from taking the marks to the commit.</summary>
+    public TimeSpan RoundTime => TimeSpan.FromTicks(Interlocked.Read(ref _roundTicks));
+
     /// <summary>A ticket for <see cref="WaitCoveredAsync"/>: take it after the commit that marked regions.</summary>
     public long Ticket() => Volatile.Read(ref _commits);
 
@@ -140,8 +144,14 @@ public sealed class RiskQueue : IDisposable
     /// </summary>
     public async Task<int> RunRoundAsync(CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var round = await TakeAsync(ct);
         await CompleteAsync(round, ct);
+        if (round.Regions.Count > 0)
+        {
+            Interlocked.Add(ref _roundTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+        }
+
         return round.Regions.Count;
     }
 
