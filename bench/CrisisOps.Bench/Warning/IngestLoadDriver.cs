@@ -20,16 +20,16 @@ namespace CrisisOps.Bench.Warning;
 
 /// <summary>
 /// What one load-driver run does; parsed from
-/// <c>--ingest [--postgres CONNSTRING] [--readings N] [--clients C] [--wait-for-assessment] [--breakdown]</c>.
+/// <c>--ingest [--postgres CONNSTRING] [--readings N] [--clients C] [--respond-at-commit] [--breakdown]</c>.
 /// </summary>
-internal sealed record IngestOptions(string? PostgresAdmin, int Readings, int Clients, bool Breakdown, bool WaitForAssessment = false)
+internal sealed record IngestOptions(string? PostgresAdmin, int Readings, int Clients, bool Breakdown, bool WaitForAssessment = true)
 {
     public const string Flag = "--ingest";
     public const int BatchSize = 1000;
     public const int Stations = 100;
 
     public const string Usage =
-        "Usage: --ingest [--postgres \"Host=…;Username=…;Password=…\"] [--readings N (default 400000)] [--clients C (default 4)] [--wait-for-assessment] [--breakdown]";
+        "Usage: --ingest [--postgres \"Host=…;Username=…;Password=…\"] [--readings N (default 400000)] [--clients C (default 4)] [--respond-at-commit] [--breakdown]";
 
     /// <exception cref="ArgumentException">An unknown switch, a missing value or a value out of range.</exception>
     public static IngestOptions Parse(IReadOnlyList<string> args)
@@ -38,7 +38,7 @@ internal sealed record IngestOptions(string? PostgresAdmin, int Readings, int Cl
         var readings = 400_000;
         var clients = 4;
         var breakdown = false;
-        var wait = false;
+        var wait = true;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -58,8 +58,8 @@ internal sealed record IngestOptions(string? PostgresAdmin, int Readings, int Cl
                 case "--breakdown":
                     breakdown = true;
                     break;
-                case "--wait-for-assessment":
-                    wait = true;
+                case "--respond-at-commit":
+                    wait = false;
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'.");

@@ -130,6 +130,63 @@ public abstract class RiskQueueTests<TDatabase> : IAsyncLifetime where TDatabase
     }
 
     [Fact]
+    public async Task Ingest_WhenTheWorkerRuns_AnswersOnceTheTierReflectsTheBatch()
+    {
+        await using var app = new Replica(_database, background: true);
+        var (world, analyst, station) = await GaugeAsync(app, await app.WorldAsync());
+
+        // No draining here: the answer itself waits for the round that covers the batch (group commit).
+        await PostAsync(analyst, station, "r1", app.Clock.GetUtcNow(), 6.5);
+        Assert.Equal("warning", await TierAsync(analyst, world.CommunityA1));
+        await PostAsync(analyst, station, "r2", app.Clock.GetUtcNow() + TimeSpan.FromMinutes(1), 7.9);
+        Assert.Equal("emergency", await TierAsync(analyst, world.CommunityA1));
+        Assert.Null(await MarkAsync(world.CommunityA1));
+    }
+
+    [Fact]
+    public async Task Ingest_WhenTheRoundFails_StillAnswersAndTheMarkWaitsForTheNextRound()
+    {
+        await using var app = new Replica(_database, background: true);
+        var (world, analyst, station) = await GaugeAsync(app, await app.WorldAsync());
+
+        // The tier table refuses this region's rows, so every round that covers it fails.
+        var trigger = "refuse_risk_" + world.Prefix.ToLowerInvariant().Replace('-', '_');
+        await using (var db = _database.NewContext())
+        {
+            await db.Database.ExecuteSqlRawAsync(db.Database.IsSqlite()
+                ? $"""CREATE TRIGGER {trigger} BEFORE INSERT ON region_risks WHEN NEW."RegionCode" = '{world.CommunityA1}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"""
+                : $"""
+                   CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+                   BEGIN IF NEW."RegionCode" = '{world.CommunityA1}' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$;
+                   CREATE TRIGGER {trigger} BEFORE INSERT ON region_risks FOR EACH ROW EXECUTE FUNCTION {trigger}();
+                   """);
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await PostAsync(analyst, station, "r1", app.Clock.GetUtcNow(), 6.5);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"the answer waited {clock.Elapsed} for a failing round");
+        Assert.NotNull(await MarkAsync(world.CommunityA1));
+        Assert.Equal("none", await TierAsync(analyst, world.CommunityA1));
+
+        await using (var db = _database.NewContext())
+        {
+            await db.Database.ExecuteSqlRawAsync(db.Database.IsSqlite() ? $"DROP TRIGGER {trigger};" : $"DROP TRIGGER {trigger} ON region_risks; DROP FUNCTION {trigger}();");
+        }
+
+        // After a failure the worker waits a full poll interval (on the fake clock) before it tries again.
+        var tier = "none";
+        for (var attempt = 0; attempt < 100 && tier != "warning"; attempt++)
+        {
+            app.Clock.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(100);
+            tier = await TierAsync(analyst, world.CommunityA1);
+        }
+
+        Assert.Equal("warning", tier);
+        Assert.Null(await MarkAsync(world.CommunityA1));
+    }
+
+    [Fact]
     public async Task TwoReplicas_WhenBothIngestAndAssessAtOnce_LoseNoMark()
     {
         // Both replicas run their background worker, woken by their own commits, while readings arrive through both.

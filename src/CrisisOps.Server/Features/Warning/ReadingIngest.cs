@@ -15,8 +15,9 @@ public sealed record IngestResult(int Received, int Stored, int Duplicates, int 
 /// Stores a batch of readings: checks each (see <see cref="ReadingRules"/>), writes the good ones
 /// while skipping readings already stored (same station and reading id, so a retry is harmless),
 /// journals per region what arrived at each station and marks the stations' regions for risk assessment
-/// (<see cref="RiskQueue"/>), all in one transaction. The assessment itself runs after the commit,
-/// in the background (docs/adr/0003-risk-assessment-queue.md).
+/// (<see cref="RiskQueue"/>), all in one transaction. The assessment runs after the commit in the
+/// background worker's next round, which the answer waits for unless <c>Risk:IngestWaitsForAssessment</c>
+/// is off (docs/adr/0003-risk-assessment-queue.md).
 /// </summary>
 public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory, SqliteWriteGate gate, RiskQueue queue,
     TimeProvider clock, IConfiguration configuration)
@@ -24,7 +25,8 @@ public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory,
     /// <summary>How long a request that waits for its assessment (<c>Risk:IngestWaitsForAssessment</c>) waits at most.</summary>
     private static readonly TimeSpan AssessmentWait = TimeSpan.FromSeconds(10);
 
-    private readonly bool _waitForAssessment = configuration.GetValue("Risk:IngestWaitsForAssessment", false)
+    // Without a worker in this process there is no round to wait for (tests drain the queue themselves).
+    private readonly bool _waitForAssessment = configuration.GetValue("Risk:IngestWaitsForAssessment", true)
         && configuration.GetValue("Risk:AssessInBackground", true);
 
     public async Task<IngestResult> IngestAsync(IReadOnlyList<IncomingReading> items, CallerAccess access, CancellationToken ct)
@@ -70,7 +72,8 @@ public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory,
 
             if (_waitForAssessment && stored.Count > 0)
             {
-                // Group commit: every request waiting now is covered by the same next round.
+                // Answer once the tiers reflect this batch (read-your-writes). Group commit: every request waiting
+                // now is covered by the same next round, so waiting costs latency, not a round per request.
                 var ticket = queue.Ticket();
                 using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 bounded.CancelAfter(AssessmentWait);

@@ -26,6 +26,7 @@ public sealed class RiskQueue : IDisposable
     private readonly Lock _lock = new();
     private long _commits;
     private long _covered;
+    private bool _failing;
     private long _rounds;
     private long _roundTicks;
     private TaskCompletionSource _roundDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -100,7 +101,8 @@ public sealed class RiskQueue : IDisposable
 
     /// <summary>
     /// Waits until a round that started after the commit behind <paramref name="ticket"/> has ended
-    /// in this replica, so the tiers reflect what that commit stored.
+    /// in this replica, so the tiers reflect what that commit stored. Returns at once while rounds
+    /// fail: a broken assessment must not hold up storing readings; their marks wait in the table.
     /// </summary>
     public async Task WaitCoveredAsync(long ticket, CancellationToken ct)
     {
@@ -109,7 +111,7 @@ public sealed class RiskQueue : IDisposable
             Task done;
             lock (_lock)
             {
-                if (_covered >= ticket)
+                if (_covered >= ticket || _failing)
                 {
                     return;
                 }
@@ -145,8 +147,18 @@ public sealed class RiskQueue : IDisposable
     public async Task<int> RunRoundAsync(CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var round = await TakeAsync(ct);
-        await CompleteAsync(round, ct);
+        Round round;
+        try
+        {
+            round = await TakeAsync(ct);
+            await CompleteAsync(round, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Ended(covered: null);
+            throw;
+        }
+
         if (round.Regions.Count > 0)
         {
             Interlocked.Add(ref _roundTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
@@ -193,10 +205,17 @@ public sealed class RiskQueue : IDisposable
             Interlocked.Increment(ref _rounds);
         }
 
+        Ended(round.StartedAfterCommit);
+    }
+
+    /// <summary>Wakes the requests waiting for a round: covered up to the given commit, or (null) the round failed.</summary>
+    private void Ended(long? covered)
+    {
         TaskCompletionSource done;
         lock (_lock)
         {
-            _covered = Math.Max(_covered, round.StartedAfterCommit);
+            _failing = covered is null;
+            _covered = Math.Max(_covered, covered ?? 0);
             done = _roundDone;
             _roundDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
