@@ -67,6 +67,7 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
     public DbSet<GovernmentRecord> GovernmentRecords => Set<GovernmentRecord>();
 
     public DbSet<OpinionCount> OpinionCounts => Set<OpinionCount>();
+    public DbSet<RiskQueueEntry> RiskQueue => Set<RiskQueueEntry>();
 
     /// <summary>Appends a journal entry to this unit of work: it commits with the change it records.</summary>
     public JournalEntry Append(JournalRecord record)
@@ -413,6 +414,14 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
             b.Property(o => o.UpdatedBy).HasMaxLength(64);
             b.HasIndex(o => new { o.RegionCode, o.BucketStart });
             b.HasIndex(o => o.RegionPath);
+        });
+
+        modelBuilder.Entity<RiskQueueEntry>(b =>
+        {
+            // Written by raw upserts in the ingest transaction (RiskQueue.MarkAsync); a handful of rows at any time.
+            b.ToTable("risk_queue");
+            b.HasKey(e => e.RegionCode);
+            b.Property(e => e.RegionCode).HasMaxLength(64);
         });
 
         KeysChosenByCode(modelBuilder);

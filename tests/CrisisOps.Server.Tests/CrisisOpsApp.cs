@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CrisisOps.Server.Features.Access;
+using CrisisOps.Server.Features.Warning;
 using CrisisOps.Server.Platform;
 using CrisisOps.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -71,6 +72,9 @@ public abstract class CrisisOpsApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Deadlines:RunInBackground", BackgroundDeadlines ? "true" : "false");
         builder.UseSetting("Deadlines:PollInterval", "00:01:00");
         builder.UseSetting("Risk:SweepInBackground", "false");
+
+        // Tests drain the risk queue themselves (AssessRiskAsync), so they know when a tier is due.
+        builder.UseSetting("Risk:AssessInBackground", "false");
         builder.UseSetting("RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("RateLimits:PublicPerMinute", "100000");
         foreach (var (key, value) in _settings)
@@ -80,6 +84,9 @@ public abstract class CrisisOpsApp : WebApplicationFactory<Program>, IAsyncLifet
 
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
+
+    /// <summary>Runs risk assessment rounds until the queue is empty, as the background worker would; returns the regions covered.</summary>
+    public Task<int> AssessRiskAsync() => Services.GetRequiredService<RiskQueue>().DrainAsync(CancellationToken.None);
 
     /// <summary>A client for anonymous calls. Skips or fails (CI) the test when the database is missing.</summary>
     public HttpClient Anonymous()

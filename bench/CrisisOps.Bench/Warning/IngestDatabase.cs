@@ -1,9 +1,13 @@
+extern alias server;
+
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using CrisisOps.Domain.Warning;
 using Npgsql;
+using ReadingInserts = server::CrisisOps.Server.Features.Warning.ReadingInserts;
 
 namespace CrisisOps.Bench.Warning;
 
@@ -43,8 +47,8 @@ internal abstract class IngestDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// The server's statement text (ReadingIngest.InsertAsync), parameters named the same way: one
-    /// multi-row INSERT that skips rows already stored and returns the ones it stored.
+    /// The statement the server used before (one multi-row INSERT with parameters named @s0, @r0, …
+    /// that skips rows already stored and returns the ones it stored), for the breakdown's comparison.
     /// </summary>
     public static string InsertSql(int rows)
     {
@@ -169,9 +173,10 @@ internal sealed record TimedRun(long Readings, TimeSpan Elapsed, double[] Latenc
 }
 
 /// <summary>
-/// The baseline: the server's INSERT statement (same text, same parameters, 1,000 rows each, one
-/// transaction each) straight through Microsoft.Data.Sqlite or Npgsql; each writer keeps one
-/// connection and one command and only changes the parameter values.
+/// The baseline: the server's own insert (<c>ReadingInserts</c>: on SQLite a prepared single-row
+/// statement run per reading, on PostgreSQL one statement over arrays), 1,000 rows per transaction,
+/// straight through Microsoft.Data.Sqlite or Npgsql; each writer keeps one connection. No HTTP, JSON,
+/// checks, journal, risk queue or writer gate: what a hand-written loader of the same rows would do.
 /// </summary>
 internal static class RawInsert
 {
@@ -186,55 +191,19 @@ internal static class RawInsert
         {
             await using var connection = database.NewConnection();
             await connection.OpenAsync(ct);
-            DbCommand? command = null;
-            try
+            int chunk;
+            while ((chunk = Interlocked.Increment(ref next)) < chunks)
             {
-                int chunk;
-                while ((chunk = Interlocked.Increment(ref next)) < chunks)
-                {
-                    var first = chunk * IngestOptions.BatchSize;
-                    var rows = Math.Min(IngestOptions.BatchSize, readings - first);
-                    if (command is null || command.Parameters.Count != rows * 5)
-                    {
-                        if (command is not null)
-                        {
-                            await command.DisposeAsync();
-                        }
-
-                        command = Command(connection, rows);
-                    }
-
-                    await using var transaction = await connection.BeginTransactionAsync(ct);
-                    command.Transaction = transaction;
-                    for (var i = 0; i < rows; i++)
-                    {
-                        var n = first + i;
-                        command.Parameters[5 * i].Value = series.Station(n);
-                        command.Parameters[5 * i + 1].Value = ReadingSeries.ReadingId(prefix, n);
-                        command.Parameters[5 * i + 2].Value = database.TimeParameter(series.Time(n));
-                        command.Parameters[5 * i + 3].Value = ReadingSeries.Value(n);
-                        command.Parameters[5 * i + 4].Value = database.TimeParameter(receivedAt);
-                    }
-
-                    var returned = 0;
-                    await using (var reader = await command.ExecuteReaderAsync(ct))
-                    {
-                        while (await reader.ReadAsync(ct))
-                        {
-                            returned++;
-                        }
-                    }
-
-                    await transaction.CommitAsync(ct);
-                    Interlocked.Add(ref stored, returned);
-                }
-            }
-            finally
-            {
-                if (command is not null)
-                {
-                    await command.DisposeAsync();
-                }
+                var first = chunk * IngestOptions.BatchSize;
+                var rows = Enumerable.Range(first, Math.Min(IngestOptions.BatchSize, readings - first))
+                    .Select(n => new Reading(series.Station(n), ReadingSeries.ReadingId(prefix, n), series.Time(n), ReadingSeries.Value(n), receivedAt))
+                    .ToList();
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                var written = database is SqliteIngestDatabase
+                    ? await ReadingInserts.SqliteAsync(connection, transaction, rows, ct)
+                    : await ReadingInserts.PostgresAsync(connection, transaction, rows, ct);
+                await transaction.CommitAsync(ct);
+                Interlocked.Add(ref stored, written.Count);
             }
         }, ct)));
         clock.Stop();
@@ -244,22 +213,5 @@ internal static class RawInsert
         }
 
         return new TimedRun(stored, clock.Elapsed, []);
-    }
-
-    private static DbCommand Command(DbConnection connection, int rows)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = IngestDatabase.InsertSql(rows);
-        foreach (var i in Enumerable.Range(0, rows))
-        {
-            foreach (var name in new[] { "s", "r", "t", "v", "a" })
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = string.Create(CultureInfo.InvariantCulture, $"@{name}{i}");
-                command.Parameters.Add(parameter);
-            }
-        }
-
-        return command;
     }
 }

@@ -13,30 +13,32 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using RiskQueue = server::CrisisOps.Server.Features.Warning.RiskQueue;
 using ServerProgram = server::Program;
 
 namespace CrisisOps.Bench.Warning;
 
 /// <summary>
 /// What one load-driver run does; parsed from
-/// <c>--ingest [--postgres CONNSTRING] [--readings N] [--clients C] [--breakdown]</c>.
+/// <c>--ingest [--postgres CONNSTRING] [--readings N] [--clients C] [--respond-at-commit] [--breakdown]</c>.
 /// </summary>
-internal sealed record IngestOptions(string? PostgresAdmin, int Readings, int Clients, bool Breakdown)
+internal sealed record IngestOptions(string? PostgresAdmin, int Readings, int Clients, bool Breakdown, bool WaitForAssessment = true)
 {
     public const string Flag = "--ingest";
     public const int BatchSize = 1000;
     public const int Stations = 100;
 
     public const string Usage =
-        "Usage: --ingest [--postgres \"Host=…;Username=…;Password=…\"] [--readings N (default 200000)] [--clients C (default 2)] [--breakdown]";
+        "Usage: --ingest [--postgres \"Host=…;Username=…;Password=…\"] [--readings N (default 400000)] [--clients C (default 4)] [--respond-at-commit] [--breakdown]";
 
     /// <exception cref="ArgumentException">An unknown switch, a missing value or a value out of range.</exception>
     public static IngestOptions Parse(IReadOnlyList<string> args)
     {
         string? postgres = null;
-        var readings = 200_000;
-        var clients = 2;
+        var readings = 400_000;
+        var clients = 4;
         var breakdown = false;
+        var wait = true;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -56,12 +58,15 @@ internal sealed record IngestOptions(string? PostgresAdmin, int Readings, int Cl
                 case "--breakdown":
                     breakdown = true;
                     break;
+                case "--respond-at-commit":
+                    wait = false;
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
         }
 
-        return new IngestOptions(postgres, readings, clients, breakdown);
+        return new IngestOptions(postgres, readings, clients, breakdown, wait);
     }
 
     private static int Number(string text, string name, int min, int max) =>
@@ -73,8 +78,10 @@ internal sealed record IngestOptions(string? PostgresAdmin, int Readings, int Cl
 /// <summary>
 /// Load driver for durable reading ingest (issue 4, "Benchmark"): the real server on Kestrel at
 /// 127.0.0.1, fed batches of 1,000 readings over HTTP by concurrent clients, against a raw batched
-/// INSERT of as many new rows into the same database in the same run. Not a BenchmarkDotNet
-/// class: HTTP load over a real socket is one long timed run, not an invocation to repeat.
+/// INSERT of as many new rows into the same database in the same run; and, during the HTTP load,
+/// the decision latency: from sending a reading that crosses a tier threshold to the tier change
+/// arriving on the live feed. Not a BenchmarkDotNet class: HTTP load over a real socket is one long
+/// timed run, not an invocation to repeat.
 /// </summary>
 internal static class IngestLoadDriver
 {
@@ -124,11 +131,18 @@ internal static class IngestLoadDriver
             : new PostgresIngestDatabase(options.PostgresAdmin);
         await database.CreateAsync(ct);
         var report = new StringBuilder();
-        await using (var host = new IngestServer(database))
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            // The breakdown times each risk round itself, so the background worker stays off there.
+            ["Risk:AssessInBackground"] = options.Breakdown ? "false" : "true",
+            ["Risk:IngestWaitsForAssessment"] = options.WaitForAssessment ? "true" : "false",
+        };
+        await using (var host = new IngestServer(database, settings))
         {
             host.StartServer();
             var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             using var http = await SetUpAsync(new Uri(address), options.Clients, ct);
+            var queue = host.Services.GetRequiredService<RiskQueue>();
             var series = new ReadingSeries(DateTimeOffset.UtcNow.AddHours(-12));
             if (options.Breakdown)
             {
@@ -136,7 +150,7 @@ internal static class IngestLoadDriver
             }
             else
             {
-                await LoadAsync(report, options, http, database, series, ct);
+                await LoadAsync(report, options, http, database, series, queue, ct);
             }
         }
 
@@ -146,20 +160,34 @@ internal static class IngestLoadDriver
     }
 
     private static async Task LoadAsync(StringBuilder report, IngestOptions options, HttpClient http, IngestDatabase database, ReadingSeries series,
-        CancellationToken ct)
+        RiskQueue queue, CancellationToken ct)
     {
         // HTTP first, then the raw baseline: each path meets a table that already holds the rows written before it.
         await SendAsync(http, series.Bodies('w', WarmUpBatches * IngestOptions.BatchSize), 1, ct);
-        var ingest = await SendAsync(http, series.Bodies('h', options.Readings), options.Clients, ct);
+        TimedRun ingest;
+        TierProbe probe;
+        long rounds;
+        TimeSpan roundTime;
+        await using (var feed = await TierFeed.ConnectAsync(http, ct))
+        {
+            probe = await TierProbe.StartAsync(http, feed, ct);
+            var roundsBefore = queue.Rounds;
+            var roundTimeBefore = queue.RoundTime;
+            ingest = await SendAsync(http, series.Bodies('h', options.Readings), options.Clients, ct, probe);
+            rounds = queue.Rounds - roundsBefore;
+            roundTime = queue.RoundTime - roundTimeBefore;
+            probe.Stop();
+        }
 
         var receivedAt = DateTimeOffset.UtcNow;
         await RawInsert.RunAsync(database, series, 'x', IngestOptions.BatchSize, 1, receivedAt, ct);
         var raw1 = await RawInsert.RunAsync(database, series, 's', options.Readings, 1, receivedAt, ct);
         var rawC = options.Clients == 1 ? raw1 : await RawInsert.RunAsync(database, series, 'c', options.Readings, options.Clients, receivedAt, ct);
 
-        var expected = (WarmUpBatches + 1) * IngestOptions.BatchSize + (options.Clients == 1 ? 2L : 3L) * options.Readings;
+        var expected = (WarmUpBatches + 1) * IngestOptions.BatchSize + (options.Clients == 1 ? 2L : 3L) * options.Readings + probe.Sent;
         var rows = await database.ScalarAsync("SELECT COUNT(*) FROM readings", ct);
         var journaled = await database.ScalarAsync("SELECT COUNT(*) FROM journal WHERE \"Type\" = 'readings.ingested'", ct);
+        var queued = await database.ScalarAsync("SELECT COUNT(*) FROM risk_queue", ct);
         if (rows != expected)
         {
             throw new InvalidOperationException(FormattableString.Invariant($"The readings table holds {rows:N0} rows; expected {expected:N0}."));
@@ -168,7 +196,9 @@ internal static class IngestLoadDriver
         Header(report, options, database, await database.VersionAsync(ct));
         var c = options.Clients;
         var i = CultureInfo.InvariantCulture;
-        report.AppendLine("| Path | Readings | Wall time | Readings/s | ÷ raw, 1 writer |" + (c > 1 ? $" ÷ raw, {c} writers |" : ""))
+        report.AppendLine(i, $"Risk assessment: background worker with the durable queue; ingest responses {(options.WaitForAssessment ? "wait for the round that covers them" : "return at commit")}")
+            .AppendLine()
+            .AppendLine("| Path | Readings | Wall time | Readings/s | ÷ raw, 1 writer |" + (c > 1 ? $" ÷ raw, {c} writers |" : ""))
             .AppendLine("|---|---:|---:|---:|---:|" + (c > 1 ? "---:|" : ""));
         void Row(string path, TimedRun run) => report.Append(i,
             $"| {path} | {run.Readings:N0} | {run.Elapsed.TotalSeconds:F2} s | {run.PerSecond:N0} | {run.PerSecond / raw1.PerSecond:F2}× |")
@@ -181,10 +211,18 @@ internal static class IngestLoadDriver
         }
 
         var sorted = ingest.Latencies.Order().ToArray();
+        var decisions = probe.Latencies.Order().ToArray();
+        var answers = probe.Answers.Order().ToArray();
+        var provider = database is SqliteIngestDatabase ? "SQLite" : "PostgreSQL";
         report.AppendLine()
             .AppendLine(i, $"HTTP batch latency over {sorted.Length} batches: p50 {Percentile(sorted, 0.50):F1} ms, p99 {Percentile(sorted, 0.99):F1} ms, max {sorted[^1]:F1} ms")
-            .AppendLine(i, $"Check: the readings table holds {rows:N0} rows, as expected; {journaled:N0} readings.ingested journal entries")
-            .AppendLine("Decision latency (reading → tier change on the feed): not measured; tiers do not exist yet.");
+            .AppendLine(i, $"Risk rounds during the HTTP run: {rounds:N0}, one per {ingest.Latencies.Length / (double)Math.Max(1, rounds):F1} batches, {roundTime.TotalMilliseconds / Math.Max(1, rounds):F1} ms each on average (take, assess, save)")
+            .AppendLine(i, $"Check: the readings table holds {rows:N0} rows, as expected; {journaled:N0} readings.ingested journal entries; {queued} regions left queued")
+            .AppendLine()
+            .AppendLine(i, $"SUMMARY ingest {provider}: {ingest.PerSecond:N0} readings/s over HTTP ({c} clients) vs raw {raw1.PerSecond:N0}/s (1 writer) = {ingest.PerSecond / raw1.PerSecond:F2}× (goal ≥ 100,000/s and ≥ 0.5×)")
+            .AppendLine(decisions.Length == 0
+                ? $"SUMMARY decision latency {provider}: no crossing completed"
+                : string.Create(i, $"SUMMARY decision latency {provider}: p50 {Percentile(decisions, 0.50):F1} ms, p99 {Percentile(decisions, 0.99):F1} ms, max {decisions[^1]:F1} ms over {decisions.Length} crossings{(probe.Missed > 0 ? $" ({probe.Missed} never seen within 10 s)" : "")} (reading sent → risk.tier-changed on /api/v1/feed; goal p99 ≤ 100 ms); the carrying batch itself answered in p50 {Percentile(answers, 0.50):F1} ms, p99 {Percentile(answers, 0.99):F1} ms"));
     }
 
     public static void Header(StringBuilder report, IngestOptions options, IngestDatabase database, string version)
@@ -197,13 +235,14 @@ internal static class IngestLoadDriver
             .AppendLine();
     }
 
-    /// <summary>Imports a one-province region, signs in as the admin and registers the stations.</summary>
+    /// <summary>Imports a one-province region, signs in as the admin and registers the stations and the probe gauge.</summary>
     private static async Task<HttpClient> SetUpAsync(Uri address, int clients, CancellationToken ct)
     {
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        // One more connection than clients: the live feed holds one open for the whole run.
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 1, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
             BaseAddress = address,
-            Timeout = TimeSpan.FromMinutes(2),
+            Timeout = Timeout.InfiniteTimeSpan,
         };
         var token = await PostAsync(http, "/api/v1/auth/tokens", new { userName = "admin", password = AdminPassword, name = "ingest-bench" }, ct);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("token").GetString());
@@ -224,10 +263,11 @@ internal static class IngestLoadDriver
             }, ct);
         }
 
+        await TierProbe.RegisterAsync(http, ct);
         return http;
     }
 
-    private static async Task<JsonElement> PostAsync(HttpClient http, string path, object body, CancellationToken ct)
+    public static async Task<JsonElement> PostAsync(HttpClient http, string path, object body, CancellationToken ct)
     {
         using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web));
         content.Headers.ContentType = Json;
@@ -249,23 +289,39 @@ internal static class IngestLoadDriver
         }
     }
 
-    /// <summary>Posts every batch, <paramref name="clients"/> at a time; the clock runs from the first send to the last response.</summary>
-    public static async Task<TimedRun> SendAsync(HttpClient http, byte[][] bodies, int clients, CancellationToken ct)
+    /// <summary>
+    /// Posts every batch, <paramref name="clients"/> at a time; the clock runs from the first send to the last response.
+    /// With a <paramref name="probe"/>, a batch sent while no crossing is under way also carries the probe gauge's next reading.
+    /// </summary>
+    public static async Task<TimedRun> SendAsync(HttpClient http, byte[][] bodies, int clients, CancellationToken ct, TierProbe? probe = null)
     {
         var latencies = new double[bodies.Length];
         var next = -1;
         long stored = 0;
+        long probes = 0;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
             int batch;
             while ((batch = Interlocked.Increment(ref next)) < bodies.Length)
             {
+                var body = bodies[batch];
+                var crossing = probe?.TryCross();
+                if (crossing is not null)
+                {
+                    body = TierProbe.Splice(body, crossing);
+                    Interlocked.Increment(ref probes);
+                }
+
                 var started = Stopwatch.GetTimestamp();
-                using var content = new ByteArrayContent(bodies[batch]);
+                using var content = new ByteArrayContent(body);
                 content.Headers.ContentType = Json;
                 var result = await ReadAsync(await http.PostAsync(new Uri("/api/v1/readings", UriKind.Relative), content, ct), ct);
                 latencies[batch] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (crossing is not null)
+                {
+                    probe!.Answered(latencies[batch]);
+                }
                 if (result.GetProperty("rejected").GetInt32() != 0)
                 {
                     throw new InvalidOperationException("The server rejected readings: " + result.GetProperty("errors")[0]);
@@ -277,9 +333,9 @@ internal static class IngestLoadDriver
         clock.Stop();
 
         var readings = bodies.Length == 0 ? 0 : (bodies.Length - 1) * IngestOptions.BatchSize + ReadingSeries.CountIn(bodies[^1]);
-        if (stored != readings)
+        if (stored != readings + probes)
         {
-            throw new InvalidOperationException(FormattableString.Invariant($"The responses' stored counts sum to {stored:N0}, not {readings:N0}."));
+            throw new InvalidOperationException(FormattableString.Invariant($"The responses' stored counts sum to {stored:N0}, not {readings + probes:N0}."));
         }
 
         return new TimedRun(stored, clock.Elapsed, latencies);
@@ -302,10 +358,12 @@ internal static class IngestLoadDriver
     private sealed class IngestServer : WebApplicationFactory<ServerProgram>
     {
         private readonly IngestDatabase _database;
+        private readonly IReadOnlyDictionary<string, string> _settings;
 
-        public IngestServer(IngestDatabase database)
+        public IngestServer(IngestDatabase database, IReadOnlyDictionary<string, string> settings)
         {
             _database = database;
+            _settings = settings;
             UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         }
 
@@ -320,6 +378,10 @@ internal static class IngestLoadDriver
             builder.UseSetting("Admin:InitialPassword", AdminPassword);
             builder.UseSetting("Deadlines:RunInBackground", "false");
             builder.UseSetting("Demo:Enabled", "false");
+            foreach (var (key, value) in _settings)
+            {
+                builder.UseSetting(key, value);
+            }
         }
 
         /// <summary>The server's project folder (appsettings.json, wwwroot), as the build wrote it into the manifest.</summary>

@@ -1130,6 +1130,23 @@ namespace CrisisOps.Data.Postgres.Migrations
                     b.ToTable("response_plans", (string)null);
                 });
 
+            modelBuilder.Entity("CrisisOps.Domain.Warning.RiskQueueEntry", b =>
+                {
+                    b.Property<string>("RegionCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("DirtySince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Marks")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("RegionCode");
+
+                    b.ToTable("risk_queue", (string)null);
+                });
+
             modelBuilder.Entity("CrisisOps.Domain.Warning.Station", b =>
                 {
                     b.Property<string>("Code")

@@ -1146,6 +1146,24 @@ namespace CrisisOps.Data.Sqlite.Migrations
                     b.ToTable("response_plans", (string)null);
                 });
 
+            modelBuilder.Entity("CrisisOps.Domain.Warning.RiskQueueEntry", b =>
+                {
+                    b.Property<string>("RegionCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DirtySince")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Marks")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RegionCode");
+
+                    b.ToTable("risk_queue", (string)null);
+                });
+
             modelBuilder.Entity("CrisisOps.Domain.Warning.Station", b =>
                 {
                     b.Property<string>("Code")

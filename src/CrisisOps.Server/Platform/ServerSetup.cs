@@ -116,12 +116,19 @@ public static class ServerSetup
         services.AddSingleton<GovernmentRecordImport>();
         services.AddSingleton<OpinionCountIngest>();
         services.AddHttpClient(WarningFeedPoller.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<RiskQueue>();
+        services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<CrisisOpsMetrics>();
         if (configuration.GetValue("Deadlines:RunInBackground", true))
         {
             services.AddHostedService<DeadlineWorker>();
+        }
+
+        if (configuration.GetValue("Risk:AssessInBackground", true))
+        {
+            services.AddHostedService<RiskAssessmentWorker>();
         }
 
         if (configuration.GetValue("Risk:SweepInBackground", true))

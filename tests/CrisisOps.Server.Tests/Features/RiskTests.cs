@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Net;
+using CrisisOps.Domain.Warning;
+using CrisisOps.Server.Features.Warning;
 using CrisisOps.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrisisOps.Server.Tests.Features;
 
@@ -29,6 +33,9 @@ public abstract class RiskTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
             items = new[] { new { station, readingId = Guid.NewGuid().ToString(), time = app.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), value } },
         })).OkJsonAsync();
         Assert.Equal(1, result.GetProperty("stored").GetInt32());
+
+        // The ingest marked the region; the assessment worker's round (run here directly) decides the tier.
+        Assert.True(await app.AssessRiskAsync() >= 1);
     }
 
     private static async Task<string> TierAsync(HttpClient client, string region) =>
@@ -103,11 +110,67 @@ public abstract class RiskTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Equal("warning", await TierAsync(analyst, world.CommunityA1));
 
         app.Clock.Advance(TimeSpan.FromHours(26));
-        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
-            .GetRequiredService<CrisisOps.Server.Features.Warning.RiskEvaluator>(app.Services).EvaluateAllAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<RiskEvaluator>().EvaluateAllAsync(CancellationToken.None);
 
         Assert.Equal("none", await TierAsync(analyst, world.CommunityA1));
         Assert.Equal("none", await TierAsync(analyst, world.CountyA));
+    }
+
+    [Fact]
+    public async Task LoadSeries_WhenKindsHaveWindowsOfTheirOwn_ScoresEveryHazardAsTheWholeLookbackDoes()
+    {
+        var world = await app.WorldAsync();
+        var analyst = await app.UserAsync(("analyst", world.City));
+        var (lat, lon) = world.PointIn(world.CommunityA1);
+        var now = app.Clock.GetUtcNow();
+        var random = new Random(4);
+        var stations = new (string Kind, string Unit, double Max, TimeSpan Every, TimeSpan Span)[]
+        {
+            ("water-level", "m", 15, TimeSpan.FromMinutes(7), TimeSpan.FromHours(30)),  // rate of rise over 1 h
+            ("rainfall", "mm", 500, TimeSpan.FromMinutes(20), TimeSpan.FromHours(30)),  // sums over 1, 3 and 24 h
+            ("soil-moisture", "%", 100, TimeSpan.FromHours(21), TimeSpan.FromHours(20)), // threshold only; one reading, 20 h old
+            ("pipe-pressure", "kPa", 900, TimeSpan.FromHours(31), TimeSpan.FromHours(30)), // one reading, 30 h old: outside the lookback
+        };
+        foreach (var (kind, unit, max, every, span) in stations)
+        {
+            var code = $"{world.Prefix}-{kind}";
+            (await analyst.PostJsonAsync("/api/v1/stations", new
+            {
+                code, nameEn = kind, kind, location = new { lat, lon }, unit, validMin = 0.0, validMax = max,
+                thresholds = new { general = max * 0.2, attention = max * 0.4, warning = max * 0.6, emergency = max * 0.8 },
+            })).EnsureSuccessStatusCode();
+            var items = new List<object>();
+            for (var t = now - span; t <= now; t += every)
+            {
+                items.Add(new { station = code, readingId = $"x{items.Count}", time = t.ToString("O", CultureInfo.InvariantCulture), value = Math.Round(random.NextDouble() * max * 0.9, 2) });
+            }
+
+            Assert.Equal(items.Count, (await (await analyst.PostJsonAsync("/api/v1/readings", new { items })).OkJsonAsync()).GetProperty("stored").GetInt32());
+        }
+
+        var rules = app.Services.GetRequiredService<RiskRulesProvider>().Current;
+        await using var db = app.Database.NewContext();
+        var registered = await db.Stations.AsNoTracking().Where(s => s.RegionCode == world.CommunityA1).ToListAsync();
+        var loaded = await RiskEvaluator.LoadSeriesAsync(db, registered, rules, now, CancellationToken.None);
+        var since = now - rules.Hazards.SelectMany(h => h.Rules).Select(r => r.Window).Max();
+        var codes = registered.Select(s => s.Code).ToList();
+        var whole = (await db.Readings.AsNoTracking().Where(r => codes.Contains(r.StationCode) && r.Time > since).ToListAsync())
+            .GroupBy(r => r.StationCode).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Time).Select(r => (r.Time, r.Value)).ToList());
+
+        Assert.True(loaded.Values.Sum(v => v.Count) < whole.Values.Sum(v => v.Count) / 2, "the windows should load far fewer readings");
+        Assert.DoesNotContain($"{world.Prefix}-pipe-pressure", loaded.Keys);
+        foreach (var hazard in rules.Hazards)
+        {
+            HazardScore Score(Dictionary<string, List<(DateTimeOffset Time, double Value)>> series)
+            {
+                var list = registered.Select(s => new StationSeries(s, series.GetValueOrDefault(s.Code) ?? [])).ToList();
+                return RiskModel.Score(hazard, list, list.SelectMany(x => x.Readings).Select(r => r.Time).Append(now).Max());
+            }
+
+            var (expected, actual) = (Score(whole), Score(loaded));
+            Assert.Equal(expected.Score, actual.Score);
+            Assert.Equal(expected.Contributions, actual.Contributions);
+        }
     }
 
     [Fact]

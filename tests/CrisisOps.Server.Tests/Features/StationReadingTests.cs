@@ -27,7 +27,7 @@ public abstract class StationReadingTests<TApp>(TApp app) : IClassFixture<TApp> 
     [Fact]
     public async Task Ingest_WhenBatchMixesGoodAndBad_StoresTheGoodAndListsEveryRejection()
     {
-        var (_, analyst, station) = await StationAsync();
+        var (world, analyst, station) = await StationAsync();
         var now = app.Clock.GetUtcNow();
         var items = new object[]
         {
@@ -62,8 +62,47 @@ public abstract class StationReadingTests<TApp>(TApp app) : IClassFixture<TApp> 
         Assert.Equal(6.1, latest.GetProperty("value").GetDouble());
         Assert.Equal("warning", latest.GetProperty("tier").GetString());
         var journal = await analyst.GetJsonAsync("/api/v1/journal?type=readings.ingested");
-        Assert.Contains(journal.GetProperty("items").EnumerateArray(), e => e.GetProperty("payload").GetProperty("station").GetString() == station
-            && e.GetProperty("payload").GetProperty("count").GetInt32() == 3);
+        var entry = Assert.Single(journal.GetProperty("items").EnumerateArray(),
+            e => e.GetProperty("payload").GetProperty("stations").EnumerateArray().Any(s => s.GetProperty("station").GetString() == station));
+        Assert.Equal(world.CommunityA1, entry.GetProperty("regionCode").GetString());
+        Assert.Equal(3, entry.GetProperty("payload").GetProperty("count").GetInt32());
+        var arrived = Assert.Single(entry.GetProperty("payload").GetProperty("stations").EnumerateArray());
+        Assert.Equal(3, arrived.GetProperty("count").GetInt32());
+        Assert.Equal(now.AddMinutes(-20), arrived.GetProperty("from").GetDateTimeOffset());
+        Assert.Equal(now, arrived.GetProperty("to").GetDateTimeOffset());
+        Assert.Equal(6.1, arrived.GetProperty("latest").GetDouble());
+        Assert.Equal("m", arrived.GetProperty("unit").GetString());
+    }
+
+    [Fact]
+    public async Task Ingest_WhenBatchSpansRegions_JournalsOneEntryPerRegionListingItsStations()
+    {
+        var (world, analyst, station) = await StationAsync();
+        var (lat, lon) = world.PointIn(world.CommunityA2);
+        var other = world.Prefix + "-RAIN";
+        (await analyst.PostJsonAsync("/api/v1/stations", new
+        {
+            code = other, nameEn = "Rain gauge", kind = "rainfall", location = new { lat, lon }, unit = "mm", validMin = 0.0, validMax = 500.0,
+        })).EnsureSuccessStatusCode();
+        var now = app.Clock.GetUtcNow();
+        var items = new object[]
+        {
+            new { station, readingId = "a1", time = Iso(now.AddMinutes(-10)), value = 3.0 },
+            new { station = other, readingId = "b1", time = Iso(now.AddMinutes(-10)), value = 1.5 },
+            new { station, readingId = "a2", time = Iso(now), value = 3.4 },
+        };
+
+        Assert.Equal(3, (await (await analyst.PostJsonAsync("/api/v1/readings", new { items })).OkJsonAsync()).GetProperty("stored").GetInt32());
+
+        var entries = (await analyst.GetJsonAsync($"/api/v1/journal?type=readings.ingested&region={world.CountyA}")).GetProperty("items")
+            .EnumerateArray().ToDictionary(e => e.GetProperty("regionCode").GetString()!);
+        Assert.Equal([world.CommunityA1, world.CommunityA2], entries.Keys.Order(StringComparer.Ordinal));
+        var a1 = entries[world.CommunityA1].GetProperty("payload");
+        Assert.Equal(2, a1.GetProperty("count").GetInt32());
+        Assert.Equal(3.4, Assert.Single(a1.GetProperty("stations").EnumerateArray()).GetProperty("latest").GetDouble());
+        var a2 = Assert.Single(entries[world.CommunityA2].GetProperty("payload").GetProperty("stations").EnumerateArray());
+        Assert.Equal(other, a2.GetProperty("station").GetString());
+        Assert.Equal(1, a2.GetProperty("count").GetInt32());
     }
 
     [Fact]

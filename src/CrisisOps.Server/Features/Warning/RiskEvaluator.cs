@@ -73,7 +73,15 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
             && (w.MsgType == CapMessageType.Alert || w.MsgType == CapMessageType.Update)
             && w.Effective <= to && w.ValidUntil > from && (w.EndedAt == null || w.EndedAt > from));
 
-    public async Task<int> EvaluateAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct)
+    /// <summary>Saves an assessment's changes; without one, <c>SaveChangesAsync</c>.</summary>
+    public delegate Task SaveAssessment(CrisisOpsDbContext db, CancellationToken ct);
+
+    public Task<int> EvaluateAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct) => EvaluateAsync(regionCodes, null, ct);
+
+    /// <param name="regionCodes">The regions to assess; their ancestors follow.</param>
+    /// <param name="save">How to save (the risk queue saves in one transaction with the marks it removes); null: SaveChangesAsync.</param>
+    /// <param name="ct">Cancels the assessment.</param>
+    public async Task<int> EvaluateAsync(IReadOnlyCollection<string> regionCodes, SaveAssessment? save, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(regionCodes);
         if (regionCodes.Count == 0)
@@ -88,7 +96,7 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
             {
                 try
                 {
-                    return await EvaluateOnceAsync(regionCodes, ct);
+                    return await EvaluateOnceAsync(regionCodes, save, ct);
                 }
                 catch (DbUpdateException) when (attempt < 3)
                 {
@@ -102,7 +110,7 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         }
     }
 
-    private async Task<int> EvaluateOnceAsync(IReadOnlyCollection<string> regionCodes, CancellationToken ct)
+    private async Task<int> EvaluateOnceAsync(IReadOnlyCollection<string> regionCodes, SaveAssessment? save, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var ruleSet = rules.Current;
@@ -114,7 +122,6 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         // county) and its worst child. Deepest first, so every child is done before its parent.
         var assessed = regions.SelectMany(snapshot.Chain).Concat(regions).DistinctBy(r => r.Code)
             .OrderByDescending(r => r.Path.Length).ToList();
-        var inputs = await LoadInputsAsync(db, assessed, ruleSet, now, ct);
 
         // An ancestor's tier is the worst of ALL its children, so the rows of the assessed regions'
         // children (the siblings of the chain) are needed too, not only the chain.
@@ -122,6 +129,11 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
         var childrenOf = snapshot.Regions.Values.Where(r => r.ParentCode is not null && assessedCodes.Contains(r.ParentCode))
             .ToLookup(r => r.ParentCode!, r => r.Code, StringComparer.Ordinal);
         var rows = await LoadRowsAsync(db, [.. assessedCodes.Concat(childrenOf.SelectMany(c => c)).Distinct(StringComparer.Ordinal)], ct);
+
+        // Inputs after the rows, never before: a save then fails on the row version if another replica saved since,
+        // and if it saved before, these inputs include all it saw. Read the other way round, an assessment from
+        // older readings could overwrite a newer one and the queue mark for the newer reading would be gone.
+        var inputs = await LoadInputsAsync(db, assessed, ruleSet, now, ct);
         var changes = 0;
         foreach (var region in assessed)
         {
@@ -159,7 +171,7 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
             }
         }
 
-        await db.SaveChangesAsync(ct);
+        await (save is null ? db.SaveChangesAsync(ct) : save(db, ct));
         return changes;
     }
 
@@ -184,20 +196,62 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
             vulnerability.GetValueOrDefault(r.Code)), StringComparer.Ordinal);
     }
 
-    /// <summary>The stations' readings, oldest first, only as far back as the longest window of the rules in force: the rest is never read.</summary>
-    private static async Task<Dictionary<string, List<(DateTimeOffset Time, double Value)>>> LoadSeriesAsync(CrisisOpsDbContext db,
-        IReadOnlyList<Station> stations, RiskRuleSet ruleSet, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The readings the risk model reads, per station code, oldest first (ties in the order stored).
+    /// For each station: its readings inside the longest window of the rules for its kind, counted
+    /// back from <paramref name="now"/>, and its latest reading within the longest window of all the
+    /// rules (at least <see cref="MinimumLookback"/>). That is all <see cref="RiskModel"/> reads: a
+    /// threshold takes the latest value; a rate of rise and a rolling sum take the readings of their
+    /// window before the region's newest reading, which is never earlier than now. A new rule that
+    /// reads further back must say so through its window. Loading only this keeps a round's cost
+    /// independent of how many readings a busy station has stored.
+    /// </summary>
+    public static async Task<Dictionary<string, List<(DateTimeOffset Time, double Value)>>> LoadSeriesAsync(CrisisOpsDbContext db,
+        IReadOnlyCollection<Station> stations, RiskRuleSet ruleSet, DateTimeOffset now, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(stations);
+        ArgumentNullException.ThrowIfNull(ruleSet);
+        var rules = ruleSet.Hazards.SelectMany(h => h.Rules).Where(r => r.ReadsStations).ToList();
+        var since = now - rules.Select(r => r.Window).Append(MinimumLookback).Max();
         var stationCodes = stations.Select(s => s.Code).ToList();
-        var lookback = ruleSet.Hazards.SelectMany(h => h.Rules).Where(r => r.ReadsStations).Select(r => r.Window).Append(MinimumLookback).Max();
-        var since = now - lookback;
-        return (await db.Readings.AsNoTracking()
-                .Where(r => stationCodes.Contains(r.StationCode) && r.Time > since)
-                .Select(r => new { r.StationCode, r.Time, r.Value })
-                .ToListAsync(ct))
+
+        // The latest reading of each station, one index seek each on (StationCode, Time).
+        var latestIds = db.Stations.Where(s => stationCodes.Contains(s.Code))
+            .Select(s => db.Readings.Where(r => r.StationCode == s.Code && r.Time > since)
+                .OrderByDescending(r => r.Time).ThenByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault());
+        var rows = await db.Readings.AsNoTracking().Where(r => latestIds.Contains(r.Id))
+            .Select(r => new SeriesRow(r.Id, r.StationCode, r.Time, r.Value)).ToListAsync(ct);
+
+        // Then, kind by kind, the readings inside that kind's longest rule window.
+        foreach (var kind in stations.GroupBy(s => s.Kind))
+        {
+            var window = rules.Where(r => r.StationKind == kind.Key).Select(r => r.Window).DefaultIfEmpty(TimeSpan.Zero).Max();
+            if (window <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
+            var from = (now - window).ToUniversalTime();
+            var ofKind = kind.Select(s => s.Code).ToList();
+            rows.AddRange(db.Database.IsNpgsql()
+                // One index range per station, whatever the statistics say: a table that grows fast (ingest at full
+                // speed) has stale statistics, and the plain form below was then planned as a scan of every reading.
+                ? await db.Database.SqlQuery<SeriesRow>($"""
+                    SELECT r."Id", r."StationCode", r."Time", r."Value" FROM unnest({ofKind.ToArray()}::text[]) AS s(code)
+                    CROSS JOIN LATERAL (SELECT x."Id", x."StationCode", x."Time", x."Value" FROM readings AS x
+                                        WHERE x."StationCode" = s.code AND x."Time" > {from}) AS r
+                    """).ToListAsync(ct)
+                : await db.Readings.AsNoTracking().Where(r => ofKind.Contains(r.StationCode) && r.Time > from)
+                    .Select(r => new SeriesRow(r.Id, r.StationCode, r.Time, r.Value)).ToListAsync(ct));
+        }
+
+        return rows.DistinctBy(r => r.Id)
             .GroupBy(r => r.StationCode, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Time).Select(r => (r.Time, r.Value)).ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Time).ThenBy(r => r.Id).Select(r => (r.Time, r.Value)).ToList(), StringComparer.Ordinal);
     }
+
+    private sealed record SeriesRow(long Id, string StationCode, DateTimeOffset Time, double Value);
 
     private static async Task<ILookup<string, RecordFact>> LoadRecordsAsync(CrisisOpsDbContext db, List<string> codes, RiskRuleSet ruleSet,
         DateTimeOffset now, CancellationToken ct)
