@@ -73,8 +73,10 @@ public abstract class CrisisOpsApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Deadlines:PollInterval", "00:01:00");
         builder.UseSetting("Risk:SweepInBackground", "false");
 
-        // Tests drain the risk queue themselves (AssessRiskAsync), so they know when a tier is due.
-        builder.UseSetting("Risk:AssessInBackground", "false");
+        // The production path: the assessment worker runs, woken by each commit, and an ingest answers once
+        // the round covering its batch has run, so a test reads the tier its readings made. Tests of the queue
+        // itself turn the worker off and drain by hand (AssessRiskAsync).
+        builder.UseSetting("Risk:AssessInBackground", "true");
         builder.UseSetting("RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("RateLimits:PublicPerMinute", "100000");
         foreach (var (key, value) in _settings)
