@@ -77,8 +77,8 @@ public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory,
                 // Answer once the tiers reflect this batch (read-your-writes). Group commit: every request waiting
                 // now is covered by the same next round, so waiting costs latency, not a round per request.
                 var ticket = queue.Ticket();
-                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                bounded.CancelAfter(AssessmentWait);
+                using var limit = new CancellationTokenSource(AssessmentWait, clock);
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct, limit.Token);
                 try
                 {
                     await queue.WaitCoveredAsync(ticket, bounded.Token);

@@ -39,15 +39,19 @@ public sealed class RiskQueue : IDisposable
         _gate = gate;
 
         // Every commit in this replica may have marked regions: count it (for WaitCoveredAsync) and wake the worker.
-        // Marks committed by other replicas are found by the worker's polling.
-        _subscription = notifier.Subscribe(() =>
+        // Marks committed by other replicas are found by the worker's polling. Subscribed without the execution
+        // context of whichever request first needed the queue, which the callback must not keep alive.
+        using (ExecutionContext.SuppressFlow())
         {
-            Interlocked.Increment(ref _commits);
-            if (_work.CurrentCount == 0)
+            _subscription = notifier.Subscribe(() =>
             {
-                _work.Release();
-            }
-        });
+                Interlocked.Increment(ref _commits);
+                if (_work.CurrentCount == 0)
+                {
+                    _work.Release();
+                }
+            });
+        }
     }
 
     /// <summary>
