@@ -68,6 +68,31 @@ public sealed record VulnerabilityRule(
 public sealed record HazardRules(string Hazard, IReadOnlyList<RiskRule> Rules)
 {
     public VulnerabilityRule? Vulnerability { get; init; }
+
+    /// <summary>How a region above takes this hazard's tier from its children; the worst child by default.</summary>
+    public AggregationRule Aggregation { get; init; } = AggregationRule.Worst;
+}
+
+/// <summary>
+/// How a parent region takes a hazard's tier from its children (aggregation up the tree). With
+/// <see cref="Children"/> = 1 a district takes its worst township; with 2 it takes the highest tier
+/// that at least two of its children have reached, so one flooded cellar street does not put a
+/// whole district at emergency while two do.
+/// </summary>
+public sealed record AggregationRule(int Children)
+{
+    public static AggregationRule Worst { get; } = new(1);
+
+    /// <summary>The child whose tier and score the parent takes, from the children's rows for the hazard; null without any.</summary>
+    public RegionRisk? Pick(IEnumerable<RegionRisk> children) => Pick(children, r => r.Tier, r => r.Score);
+
+    /// <summary>The child the parent follows, ranked by tier then score; with fewer children than <see cref="Children"/>, the least of them.</summary>
+    public T? Pick<T>(IEnumerable<T> children, Func<T, WarningTier> tier, Func<T, double> score)
+    {
+        ArgumentNullException.ThrowIfNull(children);
+        var ranked = children.OrderByDescending(tier).ThenByDescending(score).ToList();
+        return ranked.Count == 0 ? default : ranked[Math.Min(Children, ranked.Count) - 1];
+    }
 }
 
 /// <summary>
@@ -144,7 +169,10 @@ public sealed record RiskRuleSet(int Version, double Hysteresis, IReadOnlyList<H
                 var vulnerability = hazard.Value.TryGetProperty("vulnerability", out var v)
                     ? ReadVulnerability(hazard.Name, v, lines, lines.Of("vulnerability", at))
                     : null;
-                hazards.Add(new HazardRules(hazard.Name, rules) { Vulnerability = vulnerability });
+                var aggregation = hazard.Value.TryGetProperty("aggregate", out var g)
+                    ? ReadAggregation(hazard.Name, g, lines.Line(lines.Of("aggregate", at)))
+                    : AggregationRule.Worst;
+                hazards.Add(new HazardRules(hazard.Name, rules) { Vulnerability = vulnerability, Aggregation = aggregation });
             }
 
             return new RiskRuleSet(version, hysteresis, hazards);
@@ -267,6 +295,32 @@ public sealed record RiskRuleSet(int Version, double Hysteresis, IReadOnlyList<H
         return required && words.Count == 0
             ? throw new RiskRuleException($"line {line}: rule '{id}': '{name}' needs at least one word.")
             : words;
+    }
+
+    /// <summary><c>"aggregate": "worst"</c> or <c>{ "rule": "at-least", "children": 2 }</c>.</summary>
+    private static AggregationRule ReadAggregation(string hazard, JsonElement g, int line)
+    {
+        if (g.ValueKind == JsonValueKind.String && g.GetString() == "worst")
+        {
+            return AggregationRule.Worst;
+        }
+
+        if (g.ValueKind == JsonValueKind.Object && g.TryGetProperty("rule", out var rule) && rule.ValueKind == JsonValueKind.String)
+        {
+            switch (rule.GetString())
+            {
+                case "worst":
+                    return AggregationRule.Worst;
+                case "at-least" when g.TryGetProperty("children", out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out var count)
+                    && count is >= 1 and <= 100:
+                    return new AggregationRule(count);
+                case "at-least":
+                    throw new RiskRuleException($"line {line}: hazard '{hazard}': 'aggregate' \"at-least\" needs \"children\": a whole number from 1 to 100.");
+            }
+        }
+
+        throw new RiskRuleException(
+            $"line {line}: hazard '{hazard}': 'aggregate' must be \"worst\" or {{ \"rule\": \"at-least\", \"children\": N }}.");
     }
 
     private static VulnerabilityRule ReadVulnerability(string hazard, JsonElement v, LineFinder lines, int at)

@@ -106,7 +106,7 @@ public sealed class ForecastService(CrisisOpsDbContext db, RiskRulesProvider rul
         }
 
         // Up the tree, deepest first, stopping at the top of each jurisdiction asked about: a region
-        // takes the worst tier of its direct children, as the risk map does.
+        // takes the tier of its direct children by the hazard's aggregation rule, as the risk map does.
         var ancestors = results.Keys.Select(snapshot.Find).OfType<RegionInfo>()
             .SelectMany(r => snapshot.Chain(r).Where(a => a.Code != r.Code && scopes.Any(s => RegionPathCovers(s, a.Path))))
             .DistinctBy(a => a.Code).OrderByDescending(a => a.Path.Length).ToList();
@@ -125,8 +125,11 @@ public sealed class ForecastService(CrisisOpsDbContext db, RiskRulesProvider rul
                     var childTiers = rows.Select(r => (r.Region.Code, r.Horizons[i].Tier, r.Horizons[i].Score))
                         .OrderByDescending(c => c.Tier).ThenByDescending(c => c.Score).ToList();
 
+                    // The hazard's aggregation rule picks the child to follow (the worst by default), as the risk map does.
                     // A region with stations of its own AND children takes the worse of the two, so nothing it knows is lost.
-                    var worst = childTiers.Count == 0 ? (Tier: WarningTier.None, Score: 0.0) : (childTiers[0].Tier, childTiers[0].Score);
+                    var aggregation = ruleSet.Hazards.FirstOrDefault(h => h.Hazard == hazard)?.Aggregation ?? AggregationRule.Worst;
+                    var picked = aggregation.Pick(childTiers, c => c.Tier, c => c.Score);
+                    var worst = childTiers.Count == 0 ? (Tier: WarningTier.None, Score: 0.0) : (picked.Tier, picked.Score);
                     var at = horizons[i];
                     horizonsOut.Add(mine is not null && (mine.Horizons[i].Tier, mine.Horizons[i].Score).CompareTo(worst) >= 0
                         ? mine.Horizons[i] with { Children = childTiers }

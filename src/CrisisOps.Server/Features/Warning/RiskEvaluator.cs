@@ -145,7 +145,8 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
             {
                 var hazardRules = ruleSet.Hazards.FirstOrDefault(h => h.Hazard == hazard);
                 var concerned = hazardRules is not null && own.Concern(hazardRules);
-                var worstChild = childRows.Where(r => r.Hazard == hazard).MaxBy(r => (r.Tier, r.Score));
+                // The child the hazard's aggregation rule picks: the worst by default, or the N-th worst.
+                var worstChild = (hazardRules?.Aggregation ?? AggregationRule.Worst).Pick(childRows.Where(r => r.Hazard == hazard));
                 rows.TryGetValue((region.Code, hazard), out var previous);
                 if (!concerned && worstChild is null && previous is null)
                 {
