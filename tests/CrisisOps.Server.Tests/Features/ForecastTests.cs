@@ -137,6 +137,14 @@ public abstract class ForecastTests<TApp>(TApp app) : IClassFixture<TApp>, IDisp
         var station = forecast.GetProperty("stations").EnumerateArray().Single();
         Assert.Equal("trend", station.GetProperty("basis").GetString());
         Assert.Equal(0.25, station.GetProperty("slopePerHour").GetDouble());
+
+        // The risk map shows the trend: six hours ahead the tier lies above the one in force.
+        var map = await analyst.GetJsonAsync("/api/v1/risk/map");
+        var flood = map.GetProperty("features").EnumerateArray()
+            .Single(f => f.GetProperty("properties").GetProperty("code").GetString() == world.CommunityA1)
+            .GetProperty("properties").GetProperty("hazards").GetProperty("flood");
+        Assert.Equal("rising", flood.GetProperty("trend").GetString());
+        Assert.Equal("warning", flood.GetProperty("in6h").GetString());
     }
 
     [Fact]

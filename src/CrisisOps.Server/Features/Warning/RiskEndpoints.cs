@@ -49,10 +49,14 @@ public static class RiskEndpoints
     }
 
     /// <summary>Regions as GeoJSON with the worst tier over all hazards and the tier per hazard.</summary>
-    private static async Task<IResult> MapAsync(CrisisOpsDbContext db, CallerAccessor caller, CancellationToken ct)
+    private static async Task<IResult> MapAsync(CrisisOpsDbContext db, CallerAccessor caller, ForecastService forecast, CancellationToken ct)
     {
         var access = await caller.GetAsync(ct);
         var scopes = access.ScopesFor(Permission.ReadRegions);
+
+        // The trend: where the forecast puts each region and hazard six hours from now, against the tier in force.
+        var ahead = (await forecast.RegionsAsync(scopes, [TrendHorizon], ct)).Items
+            .ToDictionary(i => (i.Region.Code, i.Hazard), i => i.Horizons[0].Tier);
         var regions = await db.Regions.AsNoTracking().WhereUnder(r => r.Path, scopes).Where(r => r.BoundaryGeoJson != null)
             .OrderBy(r => r.Depth).ToListAsync(ct);
         var risks = (await db.RegionRisks.AsNoTracking().WhereUnder(r => r.RegionPath, scopes).ToListAsync(ct))
@@ -68,11 +72,28 @@ public static class RiskEndpoints
                 nameZh = r.NameZh,
                 nameEn = r.NameEn,
                 tier = risks[r.Code].Select(x => x.Tier).DefaultIfEmpty(WarningTier.None).Max(),
-                hazards = risks[r.Code].ToDictionary(x => x.Hazard, x => new { tier = x.Tier, score = Math.Round(x.Score, 3) }),
+                hazards = risks[r.Code].ToDictionary(x => x.Hazard, x => new
+                {
+                    tier = x.Tier,
+                    score = Math.Round(x.Score, 3),
+                    trend = Trend(x.Tier, ahead.TryGetValue((r.Code, x.Hazard), out var predicted) ? predicted : null),
+                    in6h = ahead.TryGetValue((r.Code, x.Hazard), out var later) ? later : (WarningTier?)null,
+                }),
             },
         });
         return TypedResults.Json(new { type = "FeatureCollection", features }, contentType: "application/geo+json");
     }
+
+    private static readonly TimeSpan TrendHorizon = TimeSpan.FromHours(6);
+
+    /// <summary><c>rising</c> or <c>falling</c> when the tier predicted six hours ahead differs from the one in force; <c>unknown</c> without a forecast.</summary>
+    private static string Trend(WarningTier now, WarningTier? ahead) => ahead switch
+    {
+        null => "unknown",
+        { } later when later > now => "rising",
+        { } later when later < now => "falling",
+        _ => "steady",
+    };
 
     internal static RegionRiskDto ToDto(RegionRisk r)
     {
