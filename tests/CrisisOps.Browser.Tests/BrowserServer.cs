@@ -91,7 +91,10 @@ public sealed class BrowserServer : WebApplicationFactory<Program>, IAsyncLifeti
         await page.GetByLabel(locale.StartsWith("zh", StringComparison.Ordinal) ? "用户名" : "User name").FillAsync(user);
         await page.Locator("input[name=password]").FillAsync(password);
         await page.Locator("form[data-testid=signin-form] button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/console", StringComparison.Ordinal));
+        // The document, not every subresource: on a loaded 2-core CI machine the map's scripts can take a while,
+        // and each test waits for what it needs next anyway.
+        await page.WaitForURLAsync(url => url.Contains("/console", StringComparison.Ordinal),
+            new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         return page;
     }
 
