@@ -8,7 +8,14 @@ namespace CrisisOps.Domain.Warning;
 /// <param name="At">The moment the inputs describe (now + the horizon).</param>
 /// <param name="Ahead">How far ahead of now that is.</param>
 /// <param name="Stations">Each station's readings up to now followed by its projected readings up to <paramref name="At"/>.</param>
-public sealed record ProjectedInputs(DateTimeOffset At, TimeSpan Ahead, IReadOnlyList<StationSeries> Stations);
+public sealed record ProjectedInputs(DateTimeOffset At, TimeSpan Ahead, IReadOnlyList<StationSeries> Stations)
+{
+    /// <summary>
+    /// Official warnings covering the region that may be in force by then — a red rainstorm warning
+    /// issued now for tomorrow counts at +24 h; the model checks each one's own validity at <see cref="At"/>.
+    /// </summary>
+    public IReadOnlyList<WarningFact> Warnings { get; init; } = [];
+}
 
 /// <summary>A hazard's predicted score at one horizon; the tier is the score's whole part, without hysteresis.</summary>
 public sealed record HorizonScore(TimeSpan Ahead, DateTimeOffset At, HazardScore Score)
@@ -93,6 +100,6 @@ public static class RiskForecast
     public static HorizonScore Score(HazardRules hazard, ProjectedInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return new HorizonScore(inputs.Ahead, inputs.At, RiskModel.Score(hazard, inputs.Stations, inputs.At));
+        return new HorizonScore(inputs.Ahead, inputs.At, RiskModel.Score(hazard, new RiskInputs(inputs.Stations, [], [], inputs.Warnings, null), inputs.At));
     }
 }

@@ -109,6 +109,27 @@ public abstract class ForecastTests<TApp>(TApp app) : IClassFixture<TApp>, IDisp
     }
 
     [Fact]
+    public async Task RiskForecast_WhenAnOfficialWarningStartsTomorrow_PredictsItsTierFromWhenItTakesEffect()
+    {
+        var world = await app.WorldAsync();
+        var analyst = await app.UserAsync(("analyst", world.City));
+        var now = app.Clock.GetUtcNow();
+
+        // A red rainstorm warning issued now, in effect from 12 h to 36 h from now (a forecast warning).
+        var cap = RiskSources.Cap($"{world.Prefix}-RED-TOMORROW", now, [world.CommunityA1], "Extreme", expiresIn: TimeSpan.FromHours(36))
+            .Replace("<expires>", $"<effective>{RiskSources.Time(now.AddHours(12))}</effective><expires>", StringComparison.Ordinal);
+        await (await analyst.UploadAsync(cap)).OkJsonAsync(HttpStatusCode.Created);
+
+        var forecast = await analyst.GetJsonAsync($"/api/v1/risk/forecast?region={world.CountyA}&hazard=waterlogging");
+        var community = Item(forecast, world.CommunityA1, "waterlogging");
+        Assert.Equal(["none", "emergency", "none"], Tiers(community));
+        Assert.Contains($"{world.Prefix}-RED-TOMORROW", community.GetProperty("forecasts")[1].GetProperty("contributions").GetRawText(),
+            StringComparison.Ordinal);
+        Assert.Equal(["none", "emergency", "none"], Tiers(Item(forecast, world.CountyA, "waterlogging")));
+        Assert.Equal("none", await analyst.TierAsync(world.CommunityA1, "waterlogging"));
+    }
+
+    [Fact]
     public async Task RiskForecast_WhenGaugeRises_PredictsWarningAt6HoursAndCarriesItUpTheTree()
     {
         var world = await app.WorldAsync();

@@ -60,8 +60,8 @@ public sealed class ForecastService(CrisisOpsDbContext db, RiskRulesProvider rul
     }
 
     /// <summary>
-    /// Predicts every region under <paramref name="scopes"/> (region paths) that has stations, or
-    /// children with stations, at each horizon.
+    /// Predicts every region under <paramref name="scopes"/> (region paths) that has stations or
+    /// official warnings (in force now or later within the horizons), or children that do, at each horizon.
     /// </summary>
     public async Task<RegionForecastResult> RegionsAsync(IReadOnlyList<string> scopes, IReadOnlyList<TimeSpan> horizons, CancellationToken ct)
     {
@@ -83,19 +83,28 @@ public sealed class ForecastService(CrisisOpsDbContext db, RiskRulesProvider rul
             s => StationForecaster.Forecast(s, readings.GetValueOrDefault(s.Code) ?? [], posted.GetValueOrDefault(s.Code) ?? [], asOf, horizons, options),
             StringComparer.Ordinal);
 
-        // Regions with stations of their own: their rules, on their projected inputs.
+        // Official warnings in force at some time up to the furthest horizon (a forecast warning issued now for
+        // tomorrow), per region they cover: the same rules score them at each horizon's time.
+        var inScope = snapshot.Regions.Values.Where(r => scopes.Any(scope => RegionPathCovers(scope, r.Path))).Select(r => r.Code).ToList();
+        var furthest = horizons.Count == 0 ? TimeSpan.Zero : horizons.Max();
+        var warnings = await RiskEvaluator.WarningsAsync(db, inScope, asOf, asOf + furthest, ct);
+
+        // Regions with stations or warnings of their own: their rules, on their projected inputs.
         var results = new Dictionary<string, Dictionary<string, RegionHazardForecast>>(StringComparer.Ordinal);
-        foreach (var group in stations.GroupBy(s => s.RegionCode, StringComparer.Ordinal))
+        var stationsByRegion = stations.ToLookup(s => s.RegionCode, StringComparer.Ordinal);
+        foreach (var code in stationsByRegion.Select(g => g.Key).Concat(warnings.Select(g => g.Key)).Distinct(StringComparer.Ordinal))
         {
-            if (snapshot.Find(group.Key) is not { } region)
+            if (snapshot.Find(code) is not { } region)
             {
                 continue;
             }
 
-            var history = group.Select(s => new StationSeries(s, readings.GetValueOrDefault(s.Code) ?? [])).ToList();
-            var projected = horizons.Select(h => RiskForecast.Project(history, forecasts, asOf, h, options)).ToList();
+            var history = stationsByRegion[code].Select(s => new StationSeries(s, readings.GetValueOrDefault(s.Code) ?? [])).ToList();
+            var own = warnings[code].ToList();
+            var projected = horizons.Select(h => RiskForecast.Project(history, forecasts, asOf, h, options) with { Warnings = own }).ToList();
             var byHazard = new Dictionary<string, RegionHazardForecast>(StringComparer.Ordinal);
-            foreach (var hazard in ruleSet.Hazards.Where(h => h.Rules.Any(rule => history.Any(s => s.Station.Kind == rule.StationKind))))
+            foreach (var hazard in ruleSet.Hazards.Where(h => h.Rules.Any(rule =>
+                (rule.ReadsStations && history.Any(s => s.Station.Kind == rule.StationKind)) || (rule.Kind == RuleKind.OfficialWarning && own.Count > 0))))
             {
                 var scored = projected.Select(p => RiskForecast.Score(hazard, p))
                     .Select(s => new RegionHorizon(s.Ahead, s.At, s.Tier, s.Score.Score, s.Score.Contributions, [])).ToList();

@@ -282,14 +282,18 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
             .ToLookup(o => o.RegionCode, o => new OpinionFact(o.Keyword, o.BucketStart, o.Count), StringComparer.Ordinal);
     }
 
-    private static async Task<ILookup<string, WarningFact>> LoadWarningsAsync(CrisisOpsDbContext db, List<string> codes, DateTimeOffset now,
-        CancellationToken ct)
-    {
+    private static Task<ILookup<string, WarningFact>> LoadWarningsAsync(CrisisOpsDbContext db, List<string> codes, DateTimeOffset now,
+        CancellationToken ct) =>
         // Readings may put the assessment a few minutes ahead of now; a margin keeps warnings about to start or end in view.
-        var margin = ReadingRules.ClockSkew;
+        WarningsAsync(db, codes, now - ReadingRules.ClockSkew, now + ReadingRules.ClockSkew, ct);
+
+    /// <summary>The warnings feeding the risk map that may be in force at some time between the two, per region they cover.</summary>
+    internal static async Task<ILookup<string, WarningFact>> WarningsAsync(CrisisOpsDbContext db, IReadOnlyCollection<string> codes,
+        DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
+    {
         return (await (from region in db.OfficialWarningRegions
                        where codes.Contains(region.RegionCode)
-                       join w in InForce(db, now - margin, now + margin) on region.WarningId equals w.Id
+                       join w in InForce(db, start, end) on region.WarningId equals w.Id
                        select new
                        {
                            region.RegionCode, w.Sender, w.Identifier, w.Events, w.Severity, w.HeadlineZh, w.HeadlineEn, w.Effective, w.ValidUntil,
