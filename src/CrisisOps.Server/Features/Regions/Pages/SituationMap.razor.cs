@@ -63,11 +63,13 @@ public sealed partial class SituationMap
 
     [Inject] private IConfiguration Configuration { get; set; } = null!;
 
+    [Inject] private RegionDirectory Directory { get; set; } = null!;
+
     /// <summary>The forecast slider's stops, in hours ahead (0 = the tiers in force now).</summary>
     private static readonly int[] Horizons = [0, 6, 24, 72];
 
     /// <summary>A tier change from the journal, for the list that opens its explanation.</summary>
-    private sealed record TierChange(long Id, DateTimeOffset Time, string RegionCode, string Hazard, WarningTier From, WarningTier To);
+    private sealed record TierChange(long Id, DateTimeOffset Time, string RegionCode, string RegionName, string Hazard, WarningTier From, WarningTier To);
 
     protected override async Task OnInitializedAsync()
     {
@@ -234,13 +236,17 @@ public sealed partial class SituationMap
         var entries = await db.Journal.AsNoTracking().Where(j => j.Type == JournalTypes.RiskTierChanged)
             .WhereUnder(j => j.RegionPath!, access.ScopesFor(Permission.ReadJournal))
             .OrderByDescending(j => j.Id).Take(8).ToListAsync();
+        var regions = await Directory.GetAsync(CancellationToken.None);
+        var chinese = System.Globalization.CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.Ordinal);
         _tierChanges = [.. entries.Select(e =>
         {
             using var payload = JsonDocument.Parse(e.Payload);
             var root = payload.RootElement;
             ApiWords.TryParse(root.GetProperty("from").GetString(), out WarningTier from);
             ApiWords.TryParse(root.GetProperty("to").GetString(), out WarningTier to);
-            return new TierChange(e.Id, e.Time, e.RegionCode ?? "", root.GetProperty("hazard").GetString() ?? "", from, to);
+            var region = regions.Find(e.RegionCode);
+            var name = region is null ? e.RegionCode ?? "" : chinese ? region.NameZh : region.NameEn;
+            return new TierChange(e.Id, e.Time, e.RegionCode ?? "", name, root.GetProperty("hazard").GetString() ?? "", from, to);
         })];
     }
 
