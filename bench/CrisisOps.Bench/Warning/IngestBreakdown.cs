@@ -183,20 +183,7 @@ internal static class IngestBreakdown
         record(Steps[5], started);
 
         started = Stopwatch.GetTimestamp();
-        foreach (var region in stored.GroupBy(r => stations[r.StationCode].RegionCode, StringComparer.Ordinal))
-        {
-            var perStation = region.GroupBy(r => r.StationCode, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(group =>
-                {
-                    var station = stations[group.Key];
-                    var latest = group.MaxBy(r => r.Time)!;
-                    return new { station = station.Code, count = group.Count(), from = group.Min(r => r.Time), to = latest.Time, latest = latest.Value, unit = station.Unit };
-                })
-                .ToList();
-            var first = stations[region.First().StationCode];
-            db.Append(new JournalRecord(now, access.Name, JournalTypes.ReadingsIngested, first.RegionCode, first.RegionPath, null,
-                new { count = region.Count(), stations = perStation }));
-        }
+        ReadingIngest.Journal(db, stored, stations, access, now);
 
         await db.SaveChangesAsync(ct);
         record(Steps[6], started);

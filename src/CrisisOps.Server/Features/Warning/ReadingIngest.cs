@@ -99,7 +99,7 @@ public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory,
     /// saying for each of its stations how many readings arrived, from when to when, and the latest value.
     /// One entry per station would say the same at several times the cost (bench/README.md).
     /// </summary>
-    private static void Journal(CrisisOpsDbContext db, List<Reading> stored, Dictionary<string, Station> stations, CallerAccess access,
+    internal static void Journal(CrisisOpsDbContext db, List<Reading> stored, Dictionary<string, Station> stations, CallerAccess access,
         DateTimeOffset now)
     {
         foreach (var region in stored.GroupBy(r => stations[r.StationCode].RegionCode, StringComparer.Ordinal))

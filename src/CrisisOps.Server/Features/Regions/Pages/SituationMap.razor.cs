@@ -237,7 +237,7 @@ public sealed partial class SituationMap
             .WhereUnder(j => j.RegionPath!, access.ScopesFor(Permission.ReadJournal))
             .OrderByDescending(j => j.Id).Take(8).ToListAsync();
         var regions = await Directory.GetAsync(CancellationToken.None);
-        var chinese = System.Globalization.CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.Ordinal);
+        var chinese = RiskWords.Chinese;
         _tierChanges = [.. entries.Select(e =>
         {
             using var payload = JsonDocument.Parse(e.Payload);
@@ -257,13 +257,9 @@ public sealed partial class SituationMap
         _openHazard = change.Hazard;
     }
 
-    private string TierName(WarningTier tier) => T["Tier" + tier];
+    private string TierName(WarningTier tier) => T.Tier(tier);
 
-    private string HazardName(string hazard)
-    {
-        var text = T["Hazard-" + hazard];
-        return text.ResourceNotFound ? hazard : text.Value;
-    }
+    private string HazardName(string hazard) => T.Hazard(hazard);
 
     /// <summary>Stations with their latest value, coloured by the tier that value reaches.</summary>
     private async Task PushStationsAsync(CallerAccess access)

@@ -40,7 +40,7 @@ public sealed partial class RiskPanel
 
     [Inject] private IServiceScopeFactory Scopes { get; set; } = null!;
 
-    private static bool Chinese => CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.Ordinal);
+    private static bool Chinese => RiskWords.Chinese;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -88,13 +88,9 @@ public sealed partial class RiskPanel
         _error = null;
     }
 
-    private string TierName(WarningTier tier) => T["Tier" + tier];
+    private string TierName(WarningTier tier) => T.Tier(tier);
 
-    private string HazardName(string hazard)
-    {
-        var text = T["Hazard-" + hazard];
-        return text.ResourceNotFound ? hazard : text.Value;
-    }
+    private string HazardName(string hazard) => T.Hazard(hazard);
 
     /// <summary>One line per rule that spoke (or per child region, for a tier carried up the tree).</summary>
     private IEnumerable<string> Explain(RegionRisk risk)
