@@ -90,6 +90,13 @@ public abstract class CrisisOpsApp : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>Runs risk assessment rounds until the queue is empty, as the background worker would; returns the regions covered.</summary>
     public Task<int> AssessRiskAsync() => Services.GetRequiredService<RiskQueue>().DrainAsync(CancellationToken.None);
 
+    /// <summary>What the periodic sweep does (every region with inputs queued), then the rounds that assess them.</summary>
+    public async Task<int> SweepRiskAsync()
+    {
+        await Services.GetRequiredService<RiskQueue>().MarkAllWithInputsAsync(CancellationToken.None);
+        return await AssessRiskAsync();
+    }
+
     /// <summary>A client for anonymous calls. Skips or fails (CI) the test when the database is missing.</summary>
     public HttpClient Anonymous()
     {

@@ -191,8 +191,7 @@ public abstract class GovernmentRecordTests<TApp>(TApp app) : IClassFixture<TApp
 
         // A week on, the petitions have left the window and the sweep lets the tier fall.
         app.Clock.Advance(TimeSpan.FromDays(7));
-        await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<RiskEvaluator>(app.Services)
-            .EvaluateAllAsync(CancellationToken.None);
+        await app.SweepRiskAsync();
         Assert.Equal("none", await officer.TierAsync(world.CommunityB1, "social"));
     }
 

@@ -182,7 +182,7 @@ public abstract class OfficialWarningTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains(identifier, change.GetProperty("payload").GetProperty("because").GetRawText(), StringComparison.Ordinal);
 
         app.Clock.Advance(TimeSpan.FromHours(3) + TimeSpan.FromMinutes(1));
-        await app.Services.GetRequiredService<RiskEvaluator>().EvaluateAllAsync(CancellationToken.None);
+        await app.SweepRiskAsync();
 
         Assert.Equal("none", await officer.TierAsync(world.CommunityA1, "waterlogging"));
         Assert.Equal("none", await officer.TierAsync(world.City, "waterlogging"));

@@ -110,7 +110,7 @@ public abstract class RiskTests<TApp>(TApp app) : IClassFixture<TApp> where TApp
         Assert.Equal("warning", await TierAsync(analyst, world.CommunityA1));
 
         app.Clock.Advance(TimeSpan.FromHours(26));
-        await app.Services.GetRequiredService<RiskEvaluator>().EvaluateAllAsync(CancellationToken.None);
+        await app.SweepRiskAsync();
 
         Assert.Equal("none", await TierAsync(analyst, world.CommunityA1));
         Assert.Equal("none", await TierAsync(analyst, world.CountyA));

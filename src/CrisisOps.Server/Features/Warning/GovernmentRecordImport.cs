@@ -16,11 +16,12 @@ public sealed record RecordImportResult(int Received, int Stored, int Duplicates
 /// <summary>
 /// Stores a batch of government records: checks each (see <see cref="GovernmentRecordRules"/>),
 /// the region against the caller's <see cref="Permission.ImportRecords"/>, skips records already
-/// stored (same source office and record number), journals per region what arrived in the same
-/// save, and re-assesses those regions.
+/// stored (same source office and record number), journals per region what arrived and queues
+/// those regions for assessment in the same transaction (<see cref="RiskQueue"/>), and answers once
+/// the tiers reflect the import.
 /// </summary>
-public sealed partial class GovernmentRecordImport(IDbContextFactory<CrisisOpsDbContext> factory, RegionDirectory directory, RiskEvaluator risk,
-    TimeProvider clock, IConfiguration configuration, ILogger<GovernmentRecordImport> logger)
+public sealed class GovernmentRecordImport(IDbContextFactory<CrisisOpsDbContext> factory, RegionDirectory directory, RiskQueue queue,
+    TimeProvider clock, IConfiguration configuration)
 {
     /// <summary>The zone of times written without an offset (<c>Records:TimeZone</c>, an IANA id; default UTC).</summary>
     public TimeZoneInfo LocalZone { get; } = configuration["Records:TimeZone"] is { Length: > 0 } zone
@@ -56,14 +57,7 @@ public sealed partial class GovernmentRecordImport(IDbContextFactory<CrisisOpsDb
 
         if (stored.Count > 0)
         {
-            try
-            {
-                await risk.EvaluateAsync([.. stored.Select(r => r.RegionCode).Distinct(StringComparer.Ordinal)], CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or TimeoutException)
-            {
-                LogAssessmentFailed(logger, ex);
-            }
+            await queue.WaitForAssessmentAsync(ct);
         }
 
         var errors = check.Rejected
@@ -103,13 +97,10 @@ public sealed partial class GovernmentRecordImport(IDbContextFactory<CrisisOpsDb
                 }));
         }
 
-        await db.SaveChangesAsync(ct);
+        await RiskQueue.SaveAndMarkAsync(db, fresh.Select(r => r.RegionCode), now, ct);
         return fresh;
     }
 
     private Task<List<GovernmentRecord>> StoreAsync(List<ValidRecord> accepted, string actor, DateTimeOffset now, CancellationToken ct) =>
         StoreAsync(accepted, actor, now, factory, ct);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Risk assessment after a records import failed; the sweep will redo it")]
-    private static partial void LogAssessmentFailed(ILogger logger, Exception ex);
 }

@@ -20,7 +20,8 @@ public sealed record WarningStoreResult(CapVerdict Verdict, OfficialWarning? War
 /// Stores official warnings, whether uploaded or polled from a feed: reads the CAP document
 /// (<see cref="CapReader"/>), maps its areas to our regions, stores a valid alert once (by sender,
 /// identifier and sent), lets an Update supersede and a Cancel end the alerts it references, journals
-/// all of it in the same save, and re-assesses the regions concerned.
+/// all of it and queues the regions concerned for assessment in the same transaction
+/// (<see cref="RiskQueue"/>), and answers once the tiers reflect it.
 /// </summary>
 /// <remarks>
 /// Who may store: a caller holding <see cref="Permission.ImportWarnings"/> at a region covering at
@@ -29,8 +30,8 @@ public sealed record WarningStoreResult(CapVerdict Verdict, OfficialWarning? War
 /// regions is stored and reported ("no region of ours") so nothing is dropped silently; it never
 /// feeds the risk map. Feeds are configured by the operator and store as <c>system</c>.
 /// </remarks>
-public sealed partial class OfficialWarningStore(IDbContextFactory<CrisisOpsDbContext> factory, CapAreaMapper mapper, RiskEvaluator risk,
-    TimeProvider clock, ILogger<OfficialWarningStore> logger)
+public sealed class OfficialWarningStore(IDbContextFactory<CrisisOpsDbContext> factory, CapAreaMapper mapper, RiskQueue queue,
+    TimeProvider clock)
 {
     public const string UploadSource = "upload";
 
@@ -60,9 +61,9 @@ public sealed partial class OfficialWarningStore(IDbContextFactory<CrisisOpsDbCo
             try
             {
                 var result = await StoreOnceAsync(verdict, document, source, caller, ct);
-                if (result.Created)
+                if (result.Created && (result.Warning!.FeedsRisk || result.Ended.Any(w => w.FeedsRisk)))
                 {
-                    await ReassessAsync(result);
+                    await queue.WaitForAssessmentAsync(ct);
                 }
 
                 return result;
@@ -171,7 +172,9 @@ public sealed partial class OfficialWarningStore(IDbContextFactory<CrisisOpsDbCo
             Journal(db, warning, actor, now, ender);
         }
 
-        await db.SaveChangesAsync(ct);
+        // The regions of every alert that begins or ends here and feeds the map: their tiers may move.
+        var assess = ended.Append(warning).Where(w => w.FeedsRisk).SelectMany(w => w.Regions).Select(r => r.RegionCode);
+        await RiskQueue.SaveAndMarkAsync(db, assess, now, ct);
         return new WarningStoreResult(verdict, warning, true, notes, ended);
     }
 
@@ -208,23 +211,4 @@ public sealed partial class OfficialWarningStore(IDbContextFactory<CrisisOpsDbCo
         throw ProblemException.Forbidden(
             $"Alert '{identifier}' covers none of the regions where your roles allow '{Permission.ImportWarnings}'.");
     }
-
-    private async Task ReassessAsync(WarningStoreResult result)
-    {
-        var warnings = result.Ended.Append(result.Warning!).Where(w => w.FeedsRisk).ToList();
-        var regions = warnings.SelectMany(w => w.Regions).Select(r => r.RegionCode).Distinct(StringComparer.Ordinal).ToList();
-
-        // The warning is stored whatever happens here; if the assessment fails, the periodic sweep redoes it.
-        try
-        {
-            await risk.EvaluateAsync(regions, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or TimeoutException)
-        {
-            LogAssessmentFailed(logger, ex);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Risk assessment after an official warning failed; the sweep will redo it")]
-    private static partial void LogAssessmentFailed(ILogger logger, Exception ex);
 }

@@ -57,8 +57,8 @@ public static class OpinionEndpoints
 /// Stores opinion counts: new keys are added, a recount replaces the count held (so a re-post is
 /// harmless), journals per region in the same save, and re-assesses the regions whose counts changed.
 /// </summary>
-public sealed partial class OpinionCountIngest(IDbContextFactory<CrisisOpsDbContext> factory, RegionDirectory directory, RiskEvaluator risk,
-    TimeProvider clock, ILogger<OpinionCountIngest> logger)
+public sealed class OpinionCountIngest(IDbContextFactory<CrisisOpsDbContext> factory, RegionDirectory directory, RiskQueue queue,
+    TimeProvider clock)
 {
     public async Task<OpinionIngestResult> IngestAsync(IReadOnlyList<IncomingOpinionCount> items, CallerAccess access, CancellationToken ct)
     {
@@ -86,14 +86,7 @@ public sealed partial class OpinionCountIngest(IDbContextFactory<CrisisOpsDbCont
 
         if (changedRegions.Count > 0)
         {
-            try
-            {
-                await risk.EvaluateAsync(changedRegions, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or TimeoutException)
-            {
-                LogAssessmentFailed(logger, ex);
-            }
+            await queue.WaitForAssessmentAsync(ct);
         }
 
         return new OpinionIngestResult(items.Count, stored, replaced, check.Accepted.Count - stored - replaced, check.Rejected.Count, check.Rejected);
@@ -145,10 +138,9 @@ public sealed partial class OpinionCountIngest(IDbContextFactory<CrisisOpsDbCont
                 }));
         }
 
-        await db.SaveChangesAsync(ct);
-        return (stored, replaced, [.. changed.Select(c => c.Item.Region.Code)]);
+        var changedRegions = changed.Select(c => c.Item.Region.Code).ToHashSet(StringComparer.Ordinal);
+        await RiskQueue.SaveAndMarkAsync(db, changedRegions, now, ct);
+        return (stored, replaced, changedRegions);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Risk assessment after opinion counts failed; the sweep will redo it")]
-    private static partial void LogAssessmentFailed(ILogger logger, Exception ex);
 }

@@ -21,16 +21,8 @@ public sealed record IngestResult(int Received, int Stored, int Duplicates, int 
 /// background worker's next round, which the answer waits for unless <c>Risk:IngestWaitsForAssessment</c>
 /// is off (docs/adr/0003-risk-assessment-queue.md).
 /// </summary>
-public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory, SqliteWriteGate gate, RiskQueue queue,
-    TimeProvider clock, IConfiguration configuration)
+public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory, SqliteWriteGate gate, RiskQueue queue, TimeProvider clock)
 {
-    /// <summary>How long a request that waits for its assessment (<c>Risk:IngestWaitsForAssessment</c>) waits at most.</summary>
-    private static readonly TimeSpan AssessmentWait = TimeSpan.FromSeconds(10);
-
-    // Without a worker in this process there is no round to wait for (tests drain the queue themselves).
-    private readonly bool _waitForAssessment = configuration.GetValue("Risk:IngestWaitsForAssessment", true)
-        && configuration.GetValue("Risk:AssessInBackground", true);
-
     public async Task<IngestResult> IngestAsync(IReadOnlyList<IncomingReading> items, CallerAccess access, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -72,21 +64,9 @@ public sealed class ReadingIngest(IDbContextFactory<CrisisOpsDbContext> factory,
                 await transaction.CommitAsync(ct);
             });
 
-            if (_waitForAssessment && stored.Count > 0)
+            if (stored.Count > 0)
             {
-                // Answer once the tiers reflect this batch (read-your-writes). Group commit: every request waiting
-                // now is covered by the same next round, so waiting costs latency, not a round per request.
-                var ticket = queue.Ticket();
-                using var limit = new CancellationTokenSource(AssessmentWait, clock);
-                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct, limit.Token);
-                try
-                {
-                    await queue.WaitCoveredAsync(ticket, bounded.Token);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    // Stored and queued; the tier follows when the worker gets to it.
-                }
+                await queue.WaitForAssessmentAsync(ct);
             }
         }
 

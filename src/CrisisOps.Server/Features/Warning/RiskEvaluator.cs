@@ -26,20 +26,12 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>
-    /// Re-assesses every region that has any input — stations, records or opinion counts within the
-    /// longest rule window, official warnings in force — and every region whose own tier is still
-    /// up, so tiers fall when inputs stop, and nothing missed stays missed.
+    /// Every region that has any input — stations, records or opinion counts within the longest rule
+    /// window, official warnings in force — and every region whose own tier is still up: what the
+    /// periodic sweep re-assesses, so tiers fall when inputs stop, and nothing missed stays missed.
     /// </summary>
-    public async Task<int> EvaluateAllAsync(CancellationToken ct)
-    {
-        List<string> regions;
-        await using (var db = await factory.CreateDbContextAsync(ct))
-        {
-            regions = await RegionsWithInputsAsync(db, rules.Current, clock.GetUtcNow(), ct);
-        }
-
-        return await EvaluateAsync(regions, ct);
-    }
+    public Task<List<string>> RegionsWithInputsAsync(CrisisOpsDbContext db, CancellationToken ct) =>
+        RegionsWithInputsAsync(db, rules.Current, clock.GetUtcNow(), ct);
 
     private static async Task<List<string>> RegionsWithInputsAsync(CrisisOpsDbContext db, RiskRuleSet ruleSet, DateTimeOffset now, CancellationToken ct)
     {

@@ -31,12 +31,23 @@ public sealed class RiskQueue : IDisposable
     private long _roundTicks;
     private TaskCompletionSource _roundDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public RiskQueue(IDbContextFactory<CrisisOpsDbContext> factory, RiskEvaluator evaluator, SqliteWriteGate gate, JournalNotifier notifier)
+    /// <summary>How long a writer that waits for its assessment (<see cref="WaitForAssessmentAsync"/>) waits at most.</summary>
+    private static readonly TimeSpan AssessmentWait = TimeSpan.FromSeconds(10);
+
+    private readonly TimeProvider _clock;
+
+    // Without a worker in this process there is no round to wait for (tests drain the queue themselves).
+    private readonly bool _writersWait;
+
+    public RiskQueue(IDbContextFactory<CrisisOpsDbContext> factory, RiskEvaluator evaluator, SqliteWriteGate gate, JournalNotifier notifier,
+        TimeProvider clock, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(notifier);
         _factory = factory;
         _evaluator = evaluator;
         _gate = gate;
+        _clock = clock;
+        _writersWait = configuration.GetValue("Risk:IngestWaitsForAssessment", true) && configuration.GetValue("Risk:AssessInBackground", true);
 
         // Every commit in this replica may have marked regions: count it (for WaitCoveredAsync) and wake the worker.
         // Marks committed by other replicas are found by the worker's polling. Subscribed without the execution
@@ -89,6 +100,63 @@ public sealed class RiskQueue : IDisposable
             ON CONFLICT ("RegionCode") DO UPDATE SET "Marks" = risk_queue."Marks" + 1
             """;
         await db.Database.ExecuteSqlRawAsync(sql, values, ct);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="db"/>'s changes and marks the regions in one transaction: for writers of
+    /// risk inputs (records, opinion counts, official warnings, tier decisions) that have no transaction
+    /// of their own. The journal-order lock comes first, as in every writer, then the queue rows.
+    /// </summary>
+    public static async Task SaveAndMarkAsync(CrisisOpsDbContext db, IEnumerable<string> regionCodes, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await PostgresJournalOrder.TakeAsync(db, ct);
+        await MarkAsync(db, regionCodes, now, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Marks every region with inputs (<see cref="RiskEvaluator.RegionsWithInputsAsync(CrisisOpsDbContext, CancellationToken)"/>):
+    /// the periodic sweep, which the worker's rounds then assess like any other marks. Returns how many.
+    /// </summary>
+    public async Task<int> MarkAllWithInputsAsync(CancellationToken ct)
+    {
+        await using var db = await _factory.CreateDbContextAsync(ct);
+        var regions = await _evaluator.RegionsWithInputsAsync(db, ct);
+        using (await _gate.EnterAsync(priority: false, ct))
+        {
+            await SaveAndMarkAsync(db, regions, _clock.GetUtcNow(), ct);
+        }
+
+        return regions.Count;
+    }
+
+    /// <summary>
+    /// After a commit that marked regions: waits (at most 10 s) until a round has covered it, so the
+    /// answer reflects the new tiers (read-your-writes). Group commit: every writer waiting now is
+    /// covered by the same next round. Returns at once when <c>Risk:IngestWaitsForAssessment</c> is off
+    /// or no worker runs in this process; on time-out the marks stay queued and the tier follows.
+    /// </summary>
+    public async Task WaitForAssessmentAsync(CancellationToken ct)
+    {
+        if (!_writersWait)
+        {
+            return;
+        }
+
+        var ticket = Ticket();
+        using var limit = new CancellationTokenSource(AssessmentWait, _clock);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct, limit.Token);
+        try
+        {
+            await WaitCoveredAsync(ticket, bounded.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Stored and queued; the tier follows when the worker gets to it.
+        }
     }
 
     /// <summary>Rounds this replica has completed that covered at least one region (for monitoring and the load driver).</summary>

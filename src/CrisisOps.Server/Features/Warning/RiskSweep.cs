@@ -1,11 +1,12 @@
 namespace CrisisOps.Server.Features.Warning;
 
 /// <summary>
-/// Re-assesses every region with stations on a timer from the injected clock (default every
-/// 5 minutes): tiers fall when readings stop arriving, and an assessment that failed after an
-/// ingest is redone.
+/// Every 5 minutes by default (on the injected clock) queues every region with inputs for assessment
+/// (<see cref="RiskQueue.MarkAllWithInputsAsync"/>): tiers fall when readings stop arriving or warnings
+/// expire, and nothing missed stays missed. The worker's rounds assess them like any other marks, so
+/// the sweep never writes tiers beside the queue.
 /// </summary>
-public sealed partial class RiskSweep(RiskEvaluator evaluator, TimeProvider clock, IConfiguration configuration, ILogger<RiskSweep> logger)
+public sealed partial class RiskSweep(RiskQueue queue, TimeProvider clock, IConfiguration configuration, ILogger<RiskSweep> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -16,7 +17,7 @@ public sealed partial class RiskSweep(RiskEvaluator evaluator, TimeProvider cloc
         {
             try
             {
-                await evaluator.EvaluateAllAsync(stoppingToken);
+                await queue.MarkAllWithInputsAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -11,11 +11,12 @@ namespace CrisisOps.Server.Features.Warning;
 /// <summary>
 /// People decide over the model: confirm the tier in force, override it with a reason, escalate it,
 /// or hand it back to the model. Each decision is journaled with who and why, starts or closes
-/// plans like any tier change, and is carried up the tree at once. The API and the console both
+/// plans like any tier change, and is carried up the tree before the answer (the region is queued
+/// for assessment in the decision's transaction, and the answer waits for the round). The API and the console both
 /// decide through here.
 /// </summary>
 public sealed class TierDecisions(CrisisOpsDbContext db, RegionDirectory directory, TimeProvider clock, PlanActivator plans,
-    RiskEvaluator evaluator, RiskRulesProvider rules)
+    RiskQueue queue, RiskRulesProvider rules)
 {
     /// <exception cref="ProblemException">404 without an assessment; 403 outside the caller's jurisdiction.</exception>
     public async Task<RegionRisk> ConfirmAsync(CallerAccess access, string region, string hazard, CancellationToken ct)
@@ -75,8 +76,8 @@ public sealed class TierDecisions(CrisisOpsDbContext db, RegionDirectory directo
             reason = row.OverrideReason,
         }));
         await plans.OnTierChangedAsync(db, row, outcome.From, access.Name, now, ct);
-        await db.SaveChangesAsync(ct);
-        await CarryUpAsync(place.Code, ct);
+        await RiskQueue.SaveAndMarkAsync(db, [place.Code], now, ct);
+        await queue.WaitForAssessmentAsync(ct);
         return row;
     }
 
@@ -105,8 +106,8 @@ public sealed class TierDecisions(CrisisOpsDbContext db, RegionDirectory directo
             reason = string.IsNullOrWhiteSpace(reason) ? "cleared by hand" : reason,
         }));
         await plans.OnTierChangedAsync(db, row, outcome.From, access.Name, now, ct);
-        await db.SaveChangesAsync(ct);
-        await CarryUpAsync(place.Code, ct);
+        await RiskQueue.SaveAndMarkAsync(db, [place.Code], now, ct);
+        await queue.WaitForAssessmentAsync(ct);
         return row;
     }
 
@@ -120,10 +121,4 @@ public sealed class TierDecisions(CrisisOpsDbContext db, RegionDirectory directo
 
         return region;
     }
-
-    /// <summary>
-    /// The regions above take the worst tier in force of their children: assess them now rather than
-    /// at the next reading or sweep, so the district's plan starts with the community's.
-    /// </summary>
-    private Task CarryUpAsync(string regionCode, CancellationToken ct) => evaluator.EvaluateAsync([regionCode], ct);
 }
