@@ -15,7 +15,7 @@ namespace CrisisOps.Data;
 /// The system of record. One model for SQLite and PostgreSQL; the migrations live in
 /// CrisisOps.Data.Sqlite and CrisisOps.Data.Postgres.
 /// </summary>
-public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
+public sealed partial class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
 {
     public CrisisOpsDbContext(DbContextOptions<CrisisOpsDbContext> options)
         : base(options)
@@ -100,6 +100,10 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
 
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
 
+        // Capabilities from the command issue on keep their mappings beside their DbSets, one folder per
+        // capability (Access/, Command/, Resources/, Needs/): IEntityTypeConfiguration classes found here.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CrisisOpsDbContext).Assembly);
+
         modelBuilder.Entity<Region>(b =>
         {
             b.ToTable("regions");
@@ -145,6 +149,7 @@ public sealed class CrisisOpsDbContext : DbContext, IDataProtectionKeyContext
             b.Property(g => g.RegionCode).HasMaxLength(64);
             b.Property(g => g.RegionPath).HasMaxLength(1024);
             b.Property(g => g.Department).HasMaxLength(100);
+            b.Property(g => g.Organisation).HasMaxLength(64);
         });
 
         modelBuilder.Entity<AccessToken>(b =>

@@ -18,6 +18,15 @@ public class DomainException : Exception
 
     /// <summary>Stable identifier of the broken rule, e.g. <c>illegal-status-change</c>.</summary>
     public string Code { get; } = "domain-error";
+
+    /// <summary>
+    /// True when the rule is about the current state rather than the input (already acknowledged,
+    /// nothing left to claim): the API answers 409 instead of 422.
+    /// </summary>
+    public bool IsConflict { get; init; }
+
+    /// <summary>A refusal because of the current state (see <see cref="IsConflict"/>).</summary>
+    public static DomainException Conflict(string code, string message) => new(code, message) { IsConflict = true };
 }
 
 /// <summary>A named business rule, checked by the aggregate method it guards.</summary>

@@ -107,20 +107,27 @@ public abstract class CrisisOpsApp : WebApplicationFactory<Program>, IAsyncLifet
     public Task<HttpClient> AdminAsync() => SignInAsync("admin", AdminPassword);
 
     /// <summary>Creates a user holding the given roles and returns a client signed in with a bearer token.</summary>
-    public async Task<HttpClient> UserAsync(params (string Role, string Region)[] roles)
+    public async Task<HttpClient> UserAsync(params (string Role, string Region)[] roles) =>
+        (await PersonAsync([.. roles.Select(r => new TestRole(r.Role, r.Region, r.Role == "department-liaison" ? "water" : null))])).Client;
+
+    /// <summary>Creates a user holding the given roles (with department or organisation) and returns their name and a signed-in client.</summary>
+    public async Task<(HttpClient Client, string Name)> PersonAsync(params TestRole[] roles)
     {
         var admin = await AdminAsync();
         var name = $"user{Interlocked.Increment(ref _users)}";
         const string password = "password-of-a-test-user";
         (await admin.PostAsJsonAsync("/api/v1/users", new { userName = name, password })).EnsureSuccessStatusCode();
-        foreach (var (role, region) in roles)
+        foreach (var role in roles)
         {
             var response = await admin.PostAsJsonAsync($"/api/v1/users/{name}/roles",
-                new { role, regionCode = region, department = role == "department-liaison" ? "water" : null });
-            response.EnsureSuccessStatusCode();
+                new { role = role.Role, regionCode = role.Region, department = role.Department, organisation = role.Organisation });
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Granting {role} failed: " + await response.Content.ReadAsStringAsync());
+            }
         }
 
-        return await SignInAsync(name, password);
+        return (await SignInAsync(name, password), name);
     }
 
     public async Task<HttpClient> SignInAsync(string userName, string password)
@@ -155,6 +162,9 @@ public abstract class CrisisOpsApp : WebApplicationFactory<Program>, IAsyncLifet
         return options;
     }
 }
+
+/// <summary>A role for a test user; a department liaison names a department, a partner member an organisation code.</summary>
+public sealed record TestRole(string Role, string Region, string? Department = null, string? Organisation = null);
 
 public sealed class SqliteApp() : CrisisOpsApp(new SqliteTestDatabase());
 

@@ -12,6 +12,9 @@ public enum Role
     CommunityOfficer = 7,
     PartnerMember = 8,
     Reviewer = 9,
+
+    /// <summary>物资保障: keeps warehouses, stock, teams and equipment records, and the agreements with suppliers.</summary>
+    LogisticsOfficer = 10,
 }
 
 /// <summary>Things a role may do. The API's policies and every region check ask for one of these.</summary>
@@ -47,6 +50,54 @@ public enum Permission
 
     /// <summary>Post opinion counts (posts per region and keyword), checked per item's region.</summary>
     IngestOpinion,
+
+    /// <summary>Register partner organisations (enterprises, NGOs, public groups) in a region.</summary>
+    ManageOrganisations,
+
+    /// <summary>Form a headquarters (指挥部) for an incident and change its members and units.</summary>
+    FormHeadquarters,
+
+    /// <summary>Give orders (指令) from a headquarters to its units and front-line nodes.</summary>
+    IssueOrders,
+
+    /// <summary>See headquarters, units and the order board of incidents in the region.</summary>
+    ReadOrders,
+
+    /// <summary>Acknowledge, work on, report on and finish orders — only those to units the caller acts for.</summary>
+    ActOnOrders,
+
+    /// <summary>See warehouses, stock, teams, experts and equipment.</summary>
+    ReadResources,
+
+    /// <summary>Keep the resource pool: warehouses, the item catalogue, teams, experts, equipment.</summary>
+    ManageResources,
+
+    /// <summary>Receive, issue, transfer and reserve stock in a warehouse of the region.</summary>
+    MoveStock,
+
+    /// <summary>Record and change partner agreements (应急协作协议).</summary>
+    ManageAgreements,
+
+    /// <summary>Activate an agreement for an incident: an order to the partner.</summary>
+    ActivateAgreements,
+
+    /// <summary>Read people's contact details (experts' telephones); every read is journaled.</summary>
+    ReadContacts,
+
+    /// <summary>See the needs board of the region.</summary>
+    ReadNeeds,
+
+    /// <summary>Publish a need on the board (HQ staff, community officers) and cancel it.</summary>
+    PublishNeeds,
+
+    /// <summary>Claim open needs and mark claims delivered, for the caller's organisation.</summary>
+    ClaimNeeds,
+
+    /// <summary>Confirm the quantity received against a delivered claim.</summary>
+    ConfirmReceipts,
+
+    /// <summary>Ask for proposals that match a need to the pool and agreements, and accept one.</summary>
+    MatchNeeds,
 }
 
 /// <summary>
@@ -56,27 +107,39 @@ public enum Permission
 public static class RolePermissions
 {
     private static readonly Permission[] Reading =
-        [Permission.ReadRegions, Permission.ReadIncidents, Permission.ReadDeadlines, Permission.ReadJournal];
+        [Permission.ReadRegions, Permission.ReadIncidents, Permission.ReadDeadlines, Permission.ReadJournal, Permission.ReadOrders,
+            Permission.ReadResources, Permission.ReadNeeds];
 
     private static readonly Dictionary<Role, HashSet<Permission>> Table = new()
     {
         [Role.Admin] = [.. Enum.GetValues<Permission>()],
         [Role.Commander] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
             Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.ManagePlans, Permission.DecideTier,
-            Permission.CompletePlanSteps],
+            Permission.CompletePlanSteps, Permission.ManageOrganisations, Permission.FormHeadquarters, Permission.IssueOrders,
+            Permission.ActOnOrders, Permission.ActivateAgreements, Permission.ReadContacts, Permission.PublishNeeds,
+            Permission.ConfirmReceipts, Permission.MatchNeeds],
         [Role.DutyOfficer] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
             Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.IngestReadings, Permission.DecideTier,
-            Permission.CompletePlanSteps, Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion],
+            Permission.CompletePlanSteps, Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion,
+            Permission.FormHeadquarters, Permission.IssueOrders, Permission.ActOnOrders, Permission.ReadContacts, Permission.PublishNeeds,
+            Permission.ConfirmReceipts, Permission.MatchNeeds],
         [Role.Analyst] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport,
             Permission.ManageStations, Permission.IngestReadings, Permission.ManagePlans, Permission.CompletePlanSteps,
             Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion],
-        [Role.DepartmentLiaison] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps],
-        [Role.TeamLeader] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps],
-        // Community information officers walk the hazard inspections (隐患排查) of their community and record the findings.
+        [Role.DepartmentLiaison] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps,
+            Permission.ActOnOrders],
+        [Role.TeamLeader] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps,
+            Permission.ActOnOrders, Permission.ConfirmReceipts],
+        // Community information officers walk the hazard inspections (隐患排查) of their community and record the findings;
+        // they publish their community's needs and confirm what arrives.
         [Role.CommunityOfficer] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps,
-            Permission.ImportRecords],
-        [Role.PartnerMember] = [Permission.ReadRegions, Permission.ReportIncident],
+            Permission.ImportRecords, Permission.ActOnOrders, Permission.PublishNeeds, Permission.ConfirmReceipts],
+        // What a partner member may do also depends on the kind of organisation they belong to (OrganisationRoles).
+        [Role.PartnerMember] = [Permission.ReadRegions, Permission.ReportIncident, Permission.ReadNeeds, Permission.ClaimNeeds,
+            Permission.ActOnOrders],
         [Role.Reviewer] = [.. Reading],
+        [Role.LogisticsOfficer] = [.. Reading, Permission.ReportIncident, Permission.ActOnOrders, Permission.ManageOrganisations,
+            Permission.ManageResources, Permission.MoveStock, Permission.ManageAgreements, Permission.ReadContacts, Permission.MatchNeeds],
     };
 
     public static bool Grants(this Role role, Permission permission) =>
@@ -97,6 +160,7 @@ public static class Roles
         Role.CommunityOfficer => "community-officer",
         Role.PartnerMember => "partner-member",
         Role.Reviewer => "reviewer",
+        Role.LogisticsOfficer => "logistics-officer",
         _ => throw new ArgumentOutOfRangeException(nameof(role)),
     };
 

@@ -38,16 +38,30 @@ public sealed class User
     public void Disable() => IsDisabled = true;
 }
 
-/// <summary>A role held at a region (and so over its subtree). A liaison names their department.</summary>
+/// <summary>
+/// A role held at a region (and so over its subtree). A liaison names their department; a partner
+/// member names their organisation (by code).
+/// </summary>
 public sealed class RoleGrant
 {
     private RoleGrant() { }
 
-    public RoleGrant(Guid id, Guid userId, Role role, string regionCode, string regionPath, string? department, DateTimeOffset now)
+    public RoleGrant(Guid id, Guid userId, Role role, string regionCode, string regionPath, string? department, DateTimeOffset now,
+        string? organisation = null)
     {
         if (role == Role.DepartmentLiaison && string.IsNullOrWhiteSpace(department))
         {
             throw new DomainException("department-required", "A department liaison names their department.");
+        }
+
+        if (role == Role.PartnerMember && string.IsNullOrWhiteSpace(organisation))
+        {
+            throw new DomainException("organisation-required", "A partner member names their organisation.");
+        }
+
+        if (role != Role.PartnerMember && !string.IsNullOrWhiteSpace(organisation))
+        {
+            throw new DomainException("organisation-not-allowed", "Only a partner member belongs to an organisation.");
         }
 
         Id = id;
@@ -56,6 +70,7 @@ public sealed class RoleGrant
         RegionCode = regionCode;
         RegionPath = regionPath;
         Department = string.IsNullOrWhiteSpace(department) ? null : department;
+        Organisation = string.IsNullOrWhiteSpace(organisation) ? null : organisation;
         GrantedAt = now;
     }
 
@@ -70,6 +85,9 @@ public sealed class RoleGrant
     public string RegionPath { get; private set; } = "";
 
     public string? Department { get; private set; }
+
+    /// <summary>Code of the partner member's <see cref="Access.Organisation"/>.</summary>
+    public string? Organisation { get; private set; }
 
     public DateTimeOffset GrantedAt { get; private set; }
 }

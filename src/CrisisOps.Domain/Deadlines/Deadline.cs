@@ -11,6 +11,18 @@ public enum DeadlineKind
 
     /// <summary>A step of a response plan (预案) started by a warning tier: its own time, owner and escalation interval.</summary>
     PlanStep = 2,
+
+    /// <summary>Form the headquarters (指挥部) of an incident within 1 hour of its report (the rainstorm case).</summary>
+    HeadquartersFormation = 3,
+
+    /// <summary>A unit acknowledges an order in time, or the order escalates to the headquarters' commander.</summary>
+    OrderAcknowledgement = 4,
+
+    /// <summary>An order is done by the time it names, or it escalates to whoever issued it.</summary>
+    OrderCompletion = 5,
+
+    /// <summary>A claim on a need is delivered by the time promised, or it expires and its quantity returns to the board.</summary>
+    ClaimDelivery = 6,
 }
 
 public enum DeadlineStatus
@@ -25,7 +37,15 @@ public enum DeadlineStatus
 /// <see cref="Within"/> may be zero (due the moment it starts, so overdue at once); <see cref="EscalateEvery"/>
 /// must be positive, or a missed duty would climb the whole tree in one instant.
 /// </summary>
-public sealed record DeadlinePolicy(DeadlineKind Kind, TimeSpan Within, TimeSpan EscalateEvery, Role OwnerRole);
+/// <remarks>
+/// Not every duty climbs the region tree: an unacknowledged order goes to its headquarters' commander and
+/// an overdue one to its issuer, and a claim simply expires. Those set <see cref="ClimbsRegionTree"/> to
+/// false; what their miss means is done by the capability's miss handler, in the same transaction.
+/// </remarks>
+public sealed record DeadlinePolicy(DeadlineKind Kind, TimeSpan Within, TimeSpan EscalateEvery, Role OwnerRole)
+{
+    public bool ClimbsRegionTree { get; init; } = true;
+}
 
 /// <summary>Which step of which plan a deadline stands for, with its title in both languages.</summary>
 public sealed record DeadlineStep(string StepId, string TitleZh, string TitleEn);
@@ -36,9 +56,26 @@ public static class DeadlinePolicies
     public static DeadlinePolicy FirstReport { get; } =
         new(DeadlineKind.FirstReport, TimeSpan.FromHours(1), TimeSpan.FromHours(1), Role.DutyOfficer);
 
+    /// <summary>Headquarters formed within 1 hour of the incident's report, owed by the commanders of its region; a miss climbs hourly.</summary>
+    public static DeadlinePolicy HeadquartersFormation { get; } =
+        new(DeadlineKind.HeadquartersFormation, TimeSpan.FromHours(1), TimeSpan.FromHours(1), Role.Commander);
+
+    /// <summary>An order acknowledged within <paramref name="within"/> by the unit (owner role as the unit's kind says).</summary>
+    public static DeadlinePolicy OrderAcknowledgement(TimeSpan within, Role owner) =>
+        new(DeadlineKind.OrderAcknowledgement, within, TimeSpan.FromHours(1), owner) { ClimbsRegionTree = false };
+
+    /// <summary>An order done within <paramref name="within"/>; a miss goes to the issuer, not up the tree.</summary>
+    public static DeadlinePolicy OrderCompletion(TimeSpan within, Role owner) =>
+        new(DeadlineKind.OrderCompletion, within, TimeSpan.FromHours(1), owner) { ClimbsRegionTree = false };
+
+    /// <summary>A claim delivered within <paramref name="within"/>; a miss expires it.</summary>
+    public static DeadlinePolicy ClaimDelivery(TimeSpan within) =>
+        new(DeadlineKind.ClaimDelivery, within, TimeSpan.FromHours(1), Role.PartnerMember) { ClimbsRegionTree = false };
+
     public static DeadlinePolicy For(DeadlineKind kind) => kind switch
     {
         DeadlineKind.FirstReport => FirstReport,
+        DeadlineKind.HeadquartersFormation => HeadquartersFormation,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No policy for this deadline kind."),
     };
 }
@@ -85,8 +122,9 @@ public sealed class Deadline
         RegionPath = ownerPath;
 
         // Ancestors nearest first: the parent's duty officers, then the grandparent's, …
-        EscalationChain = [.. Enumerable.Range(1, codes.Count - 1)
-            .Select(n => Paths.Of(codes.Take(codes.Count - n)))];
+        EscalationChain = policy.ClimbsRegionTree
+            ? [.. Enumerable.Range(1, codes.Count - 1).Select(n => Paths.Of(codes.Take(codes.Count - n)))]
+            : [];
         EscalateEvery = policy.EscalateEvery;
         StepId = step?.StepId;
         TitleZh = step?.TitleZh;

@@ -106,4 +106,5 @@ public static class JournalTypes
     public const string WarningFeedEntryRejected = "warning-feed.entry-rejected";
     public const string RecordsImported = "records.imported";
     public const string OpinionCountsIngested = "opinion.counts-ingested";
+    public const string OrganisationRegistered = "organisation.registered";
 }

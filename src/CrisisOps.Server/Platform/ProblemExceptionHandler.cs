@@ -22,7 +22,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             ProblemException p => p,
             DomainException d => new ProblemException(
-                Conflicts.Contains(d.Code) ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity,
+                d.IsConflict || Conflicts.Contains(d.Code) ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity,
                 d.Code, "The request breaks a rule.", d.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new ProblemException(
                 StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large.", exception.Message),

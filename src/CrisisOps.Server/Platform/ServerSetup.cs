@@ -120,6 +120,7 @@ public static class ServerSetup
         services.AddSingleton<SqliteWriteGate>();
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
+        services.AddSingleton<IDeadlineMissHandler, FirstReportMissed>();
         services.AddSingleton<CrisisOpsMetrics>();
         if (configuration.GetValue("Deadlines:RunInBackground", true))
         {
@@ -210,6 +211,7 @@ public static class ServerSetup
             .RequireAuthorization(PermissionPolicies.SignedIn);
 
         app.MapAccessEndpoints();
+        app.MapOrganisationEndpoints();
         app.MapRegionEndpoints();
         app.MapIncidentEndpoints();
         app.MapDeadlineEndpoints();

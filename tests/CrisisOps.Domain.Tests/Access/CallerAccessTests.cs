@@ -21,10 +21,33 @@ public sealed class CallerAccessTests
     [Fact]
     public void Can_WhenRoleLacksPermission_RefusesEvenInsideJurisdiction()
     {
-        var partner = Caller(new Grant(Role.PartnerMember, "A", "/P/A/", null));
+        var partner = Caller(new Grant(Role.PartnerMember, "A", "/P/A/", null, "red-cross", OrganisationKind.Ngo));
         Assert.True(partner.Can(Permission.ReportIncident, "/P/A/X/"));
         Assert.False(partner.Can(Permission.ReadJournal, "/P/A/X/"));
         Assert.False(CallerAccess.Anonymous.HasAnywhere(Permission.ReadRegions));
+    }
+
+    [Fact]
+    public void Can_WhenPartnerMember_AllowsWhatTheOrganisationKindAllows()
+    {
+        var ngo = Caller(new Grant(Role.PartnerMember, "A", "/P/A/", null, "red-cross", OrganisationKind.Ngo));
+        var resident = Caller(new Grant(Role.PartnerMember, "A", "/P/A/", null, "block-7", OrganisationKind.Public));
+        var unknown = Caller(new Grant(Role.PartnerMember, "A", "/P/A/", null));
+
+        Assert.True(ngo.Can(Permission.ClaimNeeds, "/P/A/X/"));
+        Assert.True(resident.Can(Permission.ReadNeeds, "/P/A/X/"));
+        Assert.False(resident.Can(Permission.ClaimNeeds, "/P/A/X/"));
+        Assert.False(unknown.Can(Permission.ReadNeeds, "/P/A/X/"));
+        Assert.Equal(["red-cross"], ngo.Organisations);
+    }
+
+    [Fact]
+    public void OrganisationRoles_NeverGrantMoreThanThePartnerRole()
+    {
+        foreach (var (kind, permissions) in OrganisationRoles.List())
+        {
+            Assert.All(permissions, p => Assert.True(Role.PartnerMember.Grants(p), $"{kind} lists {p}, which partner members never hold"));
+        }
     }
 
     [Fact]
@@ -34,7 +57,7 @@ public sealed class CallerAccessTests
             new Grant(Role.Analyst, "A", "/P/A/", null),
             new Grant(Role.DutyOfficer, "X", "/P/A/T/X/", null),
             new Grant(Role.DutyOfficer, "B", "/P/B/", null),
-            new Grant(Role.PartnerMember, "C", "/P/C/", null));
+            new Grant(Role.PartnerMember, "C", "/P/C/", null, "red-cross", OrganisationKind.Ngo));
 
         Assert.Equal(["/P/A/", "/P/B/"], caller.ScopesFor(Permission.ReadIncidents));
         Assert.Equal(["/P/A/T/X/", "/P/B/"], caller.ScopesFor(Permission.ChangeIncidentStatus).Order(StringComparer.Ordinal));

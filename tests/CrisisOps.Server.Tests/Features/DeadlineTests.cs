@@ -98,7 +98,8 @@ public abstract class DeadlineTests<TApp>(TApp app) : IClassFixture<TApp> where 
         var factory = app.Services.GetRequiredService<IDbContextFactory<Data.CrisisOpsDbContext>>();
         var metrics = app.Services.GetRequiredService<CrisisOpsMetrics>();
         var replicas = Enumerable.Range(0, 4)
-            .Select(_ => new DeadlineRunner(factory, app.Clock, metrics, NullLogger<DeadlineRunner>.Instance)).ToList();
+            .Select(_ => new DeadlineRunner(factory, app.Clock, metrics, app.Services.GetServices<IDeadlineMissHandler>(),
+                NullLogger<DeadlineRunner>.Instance)).ToList();
         var fired = await Task.WhenAll(replicas.Select(r => Task.Run(() => r.FireDueAsync(CancellationToken.None))));
 
         Assert.True(fired.Sum() >= 2);

@@ -21,7 +21,7 @@ public sealed record CreatedTokenResponse(Guid Id, string Name, string Token, Da
 
 public sealed record TokenDto(Guid Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt);
 
-public sealed record GrantDto(Guid Id, Role Role, string RegionCode, string? Department);
+public sealed record GrantDto(Guid Id, Role Role, string RegionCode, string? Department, string? Organisation);
 
 public sealed record MeResponse(string UserName, string DisplayName, IReadOnlyList<GrantDto> Roles);
 
@@ -29,7 +29,8 @@ public sealed record CreateUserRequest(string? UserName, string? DisplayName, st
 
 public sealed record UserDto(Guid Id, string UserName, string DisplayName, bool IsDisabled, IReadOnlyList<GrantDto> Roles);
 
-public sealed record GrantRoleRequest(string? Role, string? RegionCode, string? Department);
+/// <param name="Organisation">For a partner member: the code of their organisation (<c>/api/v1/organisations</c>).</param>
+public sealed record GrantRoleRequest(string? Role, string? RegionCode, string? Department, string? Organisation = null);
 
 public static class AccessEndpoints
 {
@@ -170,7 +171,16 @@ public static class AccessEndpoints
             "One of: " + string.Join(", ", Enum.GetValues<Role>().Select(r => r.Name())) + ".");
         errors.Check(body.RegionCode is not null, "regionCode", "Required: a region code, or '*' for every jurisdiction.");
         errors.Check(body.Department is null || body.Department.Length <= 100, "department", "At most 100 characters.");
+        errors.Check(role != Role.PartnerMember || !string.IsNullOrWhiteSpace(body.Organisation), "organisation",
+            "Required for a partner member: the code of their organisation.");
+        errors.Check(role == Role.PartnerMember || body.Organisation is null, "organisation", "Only a partner member belongs to an organisation.");
         errors.ThrowIfAny();
+
+        if (body.Organisation is not null && !await db.Organisations.AnyAsync(o => o.Code == body.Organisation, ct))
+        {
+            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "unknown-organisation", "Unknown organisation",
+                $"No organisation has the code '{body.Organisation}'; register it first (POST /api/v1/organisations).");
+        }
 
         var path = RegionPath.Separator;
         if (body.RegionCode != Everywhere)
@@ -182,11 +192,11 @@ public static class AccessEndpoints
         var user = await db.Users.SingleOrDefaultAsync(u => u.UserName == userName, ct)
             ?? throw ProblemException.NotFound($"User '{userName}'");
         var now = clock.GetUtcNow();
-        var grant = new RoleGrant(Guid.CreateVersion7(now), user.Id, role, body.RegionCode!, path, body.Department, now);
+        var grant = new RoleGrant(Guid.CreateVersion7(now), user.Id, role, body.RegionCode!, path, body.Department, now, body.Organisation);
         db.RoleGrants.Add(grant);
         db.Append(new JournalRecord(now, access.Name, JournalTypes.RoleGranted, body.RegionCode == Everywhere ? null : body.RegionCode,
             path == RegionPath.Separator ? null : path, null,
-            new { user = user.UserName, role = role.Name(), region = body.RegionCode, department = grant.Department }));
+            new { user = user.UserName, role = role.Name(), region = body.RegionCode, department = grant.Department, organisation = grant.Organisation }));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/users/{userName}/roles/{grant.Id}", ToDto(grant));
     }
@@ -236,5 +246,5 @@ public static class AccessEndpoints
         return user!;
     }
 
-    private static GrantDto ToDto(RoleGrant g) => new(g.Id, g.Role, g.RegionCode, g.Department);
+    private static GrantDto ToDto(RoleGrant g) => new(g.Id, g.Role, g.RegionCode, g.Department, g.Organisation);
 }

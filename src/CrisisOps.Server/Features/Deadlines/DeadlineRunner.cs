@@ -7,13 +7,27 @@ using Microsoft.EntityFrameworkCore;
 namespace CrisisOps.Server.Features.Deadlines;
 
 /// <summary>
+/// What a missed deadline means for its subject, done by the capability that owns the subject (an
+/// incident flagged, an order escalated to its issuer, a claim expired). Called once, at the first
+/// miss, with the runner's unit of work: it commits with the firing or not at all.
+/// </summary>
+public interface IDeadlineMissHandler
+{
+    DeadlineKind Kind { get; }
+
+    Task OnMissedAsync(CrisisOpsDbContext db, Deadline deadline, DateTimeOffset now, CancellationToken ct);
+}
+
+/// <summary>
 /// Fires due deadlines. Each firing is claimed through the deadline's concurrency token: the
-/// save succeeds for exactly one replica, and the journal entries and escalation commit with it
-/// or not at all.
+/// save succeeds for exactly one replica, and the journal entries, escalation and the subject's
+/// consequences (<see cref="IDeadlineMissHandler"/>) commit with it or not at all.
 /// </summary>
 public sealed partial class DeadlineRunner(IDbContextFactory<CrisisOpsDbContext> factory, TimeProvider clock,
-    CrisisOpsMetrics metrics, ILogger<DeadlineRunner> logger)
+    CrisisOpsMetrics metrics, IEnumerable<IDeadlineMissHandler> handlers, ILogger<DeadlineRunner> logger)
 {
+    private readonly Dictionary<DeadlineKind, IDeadlineMissHandler> _handlers = handlers.ToDictionary(h => h.Kind);
+
     private const int Batch = 100;
 
     /// <summary>Fires everything due now; returns how many firings this replica made.</summary>
@@ -74,7 +88,10 @@ public sealed partial class DeadlineRunner(IDbContextFactory<CrisisOpsDbContext>
                     titleEn = deadline.TitleEn,
                 },
                 deadline.IsExercise));
-            await FlagSubjectAsync(db, deadline, now, ct);
+            if (_handlers.TryGetValue(deadline.Kind, out var handler))
+            {
+                await handler.OnMissedAsync(db, deadline, now, ct);
+            }
         }
 
         if (firing.EscalatedTo is not null)
@@ -95,7 +112,7 @@ public sealed partial class DeadlineRunner(IDbContextFactory<CrisisOpsDbContext>
                 deadline.IsExercise));
         }
 
-        else
+        else if (deadline.EscalationChain.Count > 0)
         {
             // The duty has reached the top of the tree unanswered: say so once, then stop checking.
             db.Append(new JournalRecord(now, "system", JournalTypes.DeadlineExhausted, deadline.OriginRegionCode, deadline.OriginRegionPath,
@@ -117,24 +134,6 @@ public sealed partial class DeadlineRunner(IDbContextFactory<CrisisOpsDbContext>
 
         metrics.DeadlineFired(deadline, firing);
         return true;
-    }
-
-    private static async Task FlagSubjectAsync(CrisisOpsDbContext db, Deadline deadline, DateTimeOffset now, CancellationToken ct)
-    {
-        if (deadline.Kind != DeadlineKind.FirstReport || deadline.IncidentId is not { } incidentId)
-        {
-            return;
-        }
-
-        var incident = await db.Incidents.SingleOrDefaultAsync(i => i.Id == incidentId, ct);
-        if (incident is null)
-        {
-            return;
-        }
-
-        incident.FlagFirstReportOverdue(now);
-        db.Append(new JournalRecord(now, "system", JournalTypes.IncidentFlagged, incident.RegionCode, incident.RegionPath, incident.Id,
-            new { flag = "first-report-overdue", deadlineId = deadline.Id }, incident.IsExercise));
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Deadline {Id} was claimed by another replica")]

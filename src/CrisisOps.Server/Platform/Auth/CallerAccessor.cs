@@ -83,9 +83,13 @@ public sealed class CallerAccessor(IHttpContextAccessor http, IServiceProvider s
         }
 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var grants = await db.RoleGrants.AsNoTracking()
-            .Where(g => g.UserId == userId)
-            .Select(g => new Grant(g.Role, g.RegionCode, g.RegionPath, g.Department))
+        // A partner member's organisation kind narrows what the role allows (OrganisationRoles).
+        var grants = await (from g in db.RoleGrants.AsNoTracking()
+                            where g.UserId == userId
+                            join o in db.Organisations.AsNoTracking() on g.Organisation equals o.Code into member
+                            from o in member.DefaultIfEmpty()
+                            select new Grant(g.Role, g.RegionCode, g.RegionPath, g.Department, g.Organisation,
+                                o == null ? null : (OrganisationKind?)o.Kind))
             .ToListAsync(cancellationToken);
         return _access = new CallerAccess(userId, user.FindFirstValue(ClaimTypes.Name) ?? "?", grants);
     }
