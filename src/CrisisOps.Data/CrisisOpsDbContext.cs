@@ -85,10 +85,15 @@ public sealed partial class CrisisOpsDbContext : DbContext, IDataProtectionKeyCo
             // SQLite has no timestamp type and EF cannot compare DateTimeOffset there. A fixed-width
             // UTC ISO-8601 text sorts and compares correctly and stays readable in the file.
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcIsoTextConverter>();
+
+            // SQLite keeps decimals as text, which SQL can neither sum nor compare: quantities of goods
+            // (at most three decimals, below 10^9) are exact in a double, so store them as REAL.
+            configurationBuilder.Properties<decimal>().HaveConversion<double>();
         }
         else
         {
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcConverter>();
+            configurationBuilder.Properties<decimal>().HavePrecision(15, 3);
         }
 
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(40);
