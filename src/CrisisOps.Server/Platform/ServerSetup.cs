@@ -107,6 +107,7 @@ public static class ServerSetup
         services.AddSingleton<RiskRulesProvider>();
         services.AddSingleton<RiskEvaluator>();
         services.AddScoped<ForecastService>();
+        services.AddSingleton<RiskTrendCache>();
         services.AddSingleton<PlanActivator>();
         services.AddScoped<TierDecisions>();
         services.AddScoped<PlanSteps>();

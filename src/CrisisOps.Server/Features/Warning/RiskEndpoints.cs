@@ -49,14 +49,15 @@ public static class RiskEndpoints
     }
 
     /// <summary>Regions as GeoJSON with the worst tier over all hazards and the tier per hazard.</summary>
-    private static async Task<IResult> MapAsync(CrisisOpsDbContext db, CallerAccessor caller, ForecastService forecast, CancellationToken ct)
+    private static async Task<IResult> MapAsync(CrisisOpsDbContext db, CallerAccessor caller, ForecastService forecast, RiskTrendCache trends,
+        CancellationToken ct)
     {
         var access = await caller.GetAsync(ct);
         var scopes = access.ScopesFor(Permission.ReadRegions);
 
         // The trend: where the forecast puts each region and hazard six hours from now, against the tier in force.
-        var ahead = (await forecast.RegionsAsync(scopes, [TrendHorizon], ct)).Items
-            .ToDictionary(i => (i.Region.Code, i.Hazard), i => i.Horizons[0].Tier);
+        var ahead = await trends.GetAsync(scopes, async token => (await forecast.RegionsAsync(scopes, [TrendHorizon], token)).Items
+            .ToDictionary(i => (i.Region.Code, i.Hazard), i => i.Horizons[0].Tier), ct);
         var regions = await db.Regions.AsNoTracking().WhereUnder(r => r.Path, scopes).Where(r => r.BoundaryGeoJson != null)
             .OrderBy(r => r.Depth).ToListAsync(ct);
         var risks = (await db.RegionRisks.AsNoTracking().WhereUnder(r => r.RegionPath, scopes).ToListAsync(ct))
