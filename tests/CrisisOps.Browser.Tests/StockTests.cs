@@ -29,7 +29,7 @@ public sealed class StockTests(BrowserServer server) : IClassFixture<BrowserServ
         await page.Locator($"[data-testid=warehouse-stock][data-warehouse={code}]").WaitForAsync(new() { Timeout = 15_000 });
 
         // Received today on the system clock (the browser server's), expiring in ten days.
-        var expires = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(10);
+        var expires = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(10);
         await page.GetByTestId("stock-kind").SelectOptionAsync("receive");
         await page.GetByTestId("stock-item").SelectOptionAsync("masks");
         await page.GetByTestId("stock-quantity").FillAsync("40");
