@@ -167,6 +167,11 @@ public abstract class StockApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         Assert.Equal((10m, 6m, 4m), (balance.GetProperty("onHand").GetDecimal(), balance.GetProperty("reserved").GetDecimal(),
             balance.GetProperty("available").GetDecimal()));
 
+        var available = (await keeper.GetJsonAsync("/api/v1/stock/available?item=blankets")).GetProperty("items").EnumerateArray()
+            .Single(a => a.GetProperty("warehouse").GetString() == depot);
+        Assert.Equal(4m, available.GetProperty("available").GetDecimal());
+        await (await keeper.GetAsync("/api/v1/stock/available?item=no-such-item")).ProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown-item");
+
         await (await keeper.PostJsonAsync($"/api/v1/stock/reservations/{id}/issue", new { quantity = 7 }))
             .ProblemAsync(HttpStatusCode.Conflict, "over-reservation");
         var part = await (await keeper.PostJsonAsync($"/api/v1/stock/reservations/{id}/issue", new { quantity = 4 })).OkJsonAsync();
