@@ -107,4 +107,22 @@ public static class JournalTypes
     public const string RecordsImported = "records.imported";
     public const string OpinionCountsIngested = "opinion.counts-ingested";
     public const string OrganisationRegistered = "organisation.registered";
+
+    // Resources (物资-人力-技术): catalogue, warehouses, stock movements, teams, experts, equipment, agreements.
+    public const string ItemCreated = "item.created";
+    public const string WarehouseRegistered = "warehouse.registered";
+    public const string StockReceived = "stock.received";
+    public const string StockIssued = "stock.issued";
+    public const string StockTransferred = "stock.transferred";
+    public const string StockReserved = "stock.reserved";
+    public const string StockReleased = "stock.released";
+    public const string StockReservationIssued = "stock.reservation-issued";
+    public const string TeamRegistered = "team.registered";
+    public const string TeamStatusChanged = "team.status-changed";
+    public const string ExpertRegistered = "expert.registered";
+    public const string ExpertAvailabilityChanged = "expert.availability-changed";
+    public const string ContactRead = "contact.read";
+    public const string EquipmentRegistered = "equipment.registered";
+    public const string EquipmentStatusChanged = "equipment.status-changed";
+    public const string AgreementRecorded = "agreement.recorded";
 }

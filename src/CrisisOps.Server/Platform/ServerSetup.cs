@@ -2,12 +2,14 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CrisisOps.Domain.Access;
 using CrisisOps.Domain.Incidents;
+using CrisisOps.Domain.Resources;
 using CrisisOps.Server.Demo;
 using CrisisOps.Server.Features.Access;
 using CrisisOps.Server.Features.Deadlines;
 using CrisisOps.Server.Features.Incidents;
 using CrisisOps.Server.Features.Journal;
 using CrisisOps.Server.Features.Regions;
+using CrisisOps.Server.Features.Resources;
 using CrisisOps.Server.Features.Warning;
 using CrisisOps.Server.Platform.Auth;
 using Microsoft.AspNetCore.Authentication;
@@ -123,6 +125,9 @@ public static class ServerSetup
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<IDeadlineMissHandler, FirstReportMissed>();
         services.AddSingleton<CrisisOpsMetrics>();
+        services.AddSingleton<StockKeeper>();
+        services.AddSingleton(sp => ArrivalSettingsBinding.Read(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<ArrivalEstimator>();
         if (configuration.GetValue("Deadlines:RunInBackground", true))
         {
             services.AddHostedService<DeadlineWorker>();
@@ -169,6 +174,7 @@ public static class ServerSetup
         await app.InitializeDatabaseAsync();
         await app.EnsureAdminAsync();
         await app.EnsureDefaultPlansAsync();
+        await app.EnsureDefaultItemsAsync();
         if (demo)
         {
             await DemoSeed.SeedAsync(app);
@@ -227,6 +233,11 @@ public static class ServerSetup
         app.MapOfficialWarningEndpoints();
         app.MapRecordEndpoints();
         app.MapOpinionEndpoints();
+        app.MapItemEndpoints();
+        app.MapStockEndpoints();
+        app.MapPoolEndpoints();
+        app.MapAgreementEndpoints();
+        app.MapArrivalEndpoints();
         return app;
     }
 
