@@ -107,4 +107,14 @@ public static class JournalTypes
     public const string RecordsImported = "records.imported";
     public const string OpinionCountsIngested = "opinion.counts-ingested";
     public const string OrganisationRegistered = "organisation.registered";
+
+    // Needs board (应急协作平台): needs, claims, deliveries and receipts.
+    public const string NeedPublished = "need.published";
+    public const string NeedCancelled = "need.cancelled";
+    public const string NeedClosed = "need.closed";
+    public const string NeedClaimed = "need.claimed";
+    public const string NeedClaimDelivered = "need.claim-delivered";
+    public const string NeedReceiptConfirmed = "need.receipt-confirmed";
+    public const string NeedClaimWithdrawn = "need.claim-withdrawn";
+    public const string NeedClaimExpired = "need.claim-expired";
 }

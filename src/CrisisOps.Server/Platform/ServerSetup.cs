@@ -7,6 +7,7 @@ using CrisisOps.Server.Features.Access;
 using CrisisOps.Server.Features.Deadlines;
 using CrisisOps.Server.Features.Incidents;
 using CrisisOps.Server.Features.Journal;
+using CrisisOps.Server.Features.Needs;
 using CrisisOps.Server.Features.Regions;
 using CrisisOps.Server.Features.Warning;
 using CrisisOps.Server.Platform.Auth;
@@ -121,6 +122,8 @@ public static class ServerSetup
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<IDeadlineMissHandler, FirstReportMissed>();
+        services.AddSingleton<NeedBoard>();
+        services.AddSingleton<IDeadlineMissHandler, ClaimDeliveryMissed>();
         services.AddSingleton<CrisisOpsMetrics>();
         if (configuration.GetValue("Deadlines:RunInBackground", true))
         {
@@ -226,6 +229,7 @@ public static class ServerSetup
         app.MapOfficialWarningEndpoints();
         app.MapRecordEndpoints();
         app.MapOpinionEndpoints();
+        app.MapNeedEndpoints();
         return app;
     }
 
