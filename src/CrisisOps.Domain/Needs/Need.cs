@@ -94,7 +94,9 @@ public sealed class Need
         }
 
         Id = id;
-        Number = string.Create(CultureInfo.InvariantCulture, $"NEED-{now.UtcDateTime:yyyyMMdd-HHmmss}-{id.ToString("N")[^4..].ToUpperInvariant()}");
+        // Eight random hex digits of the id: a headquarters publishes dozens of needs within a second, and four
+        // (as incidents use) would collide within a bulk publication.
+        Number = string.Create(CultureInfo.InvariantCulture, $"NEED-{now.UtcDateTime:yyyyMMdd-HHmmss}-{id.ToString("N")[^8..].ToUpperInvariant()}");
         What = request.What.Trim();
         ItemCode = request.ItemCode;
         Quantity = Resources.Quantity.Check(request.Quantity, request.Discrete, "quantity needed");
@@ -115,7 +117,7 @@ public sealed class Need
 
     public Guid Id { get; private set; }
 
-    /// <summary>Human reference, e.g. <c>NEED-20260712-080000-1A2B</c>.</summary>
+    /// <summary>Human reference, e.g. <c>NEED-20260712-080000-1A2B3C4D</c>.</summary>
     public string Number { get; private set; } = "";
 
     public string What { get; private set; } = "";
