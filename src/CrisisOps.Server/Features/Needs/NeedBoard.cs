@@ -133,6 +133,9 @@ public sealed class NeedBoard(IDbContextFactory<CrisisOpsDbContext> factory, Reg
             var deadline = Deadline.Start(Guid.CreateVersion7(now), DeadlinePolicies.ClaimDelivery(promisedBy - now),
                 new DeadlineSubject(ClaimSubject, claim.Id, need.IncidentId, need.IsExercise), need.RegionPath, now);
             db.Deadlines.Add(deadline);
+            db.Append(new JournalRecord(now, "system", JournalTypes.DeadlineCreated, need.RegionCode, need.RegionPath, need.IncidentId,
+                new { deadlineId = deadline.Id, kind = deadline.Kind, deadline.DueAt, owner = deadline.OwnerRole.Name(), region = need.RegionCode, claimId = claim.Id },
+                need.IsExercise));
             Journal(db, need, access.Name, JournalTypes.NeedClaimed, now, new
             {
                 needId = need.Id, need.Number, claimId = claim.Id, organisation = code, claim.Quantity, claim.PromisedBy,
