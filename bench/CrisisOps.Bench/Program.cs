@@ -11,6 +11,12 @@ if (args.Contains(IngestOptions.Flag, StringComparer.Ordinal))
     return await IngestLoadDriver.RunAsync(args);
 }
 
+// --claims: the HTTP load driver for parallel claims on the needs board (Needs/ClaimsLoadDriver.cs).
+if (args.Contains(CrisisOps.Bench.Needs.ClaimsLoadDriver.Flag, StringComparer.Ordinal))
+{
+    return await CrisisOps.Bench.Needs.ClaimsLoadDriver.RunAsync();
+}
+
 // --quick: one short job for the whole suite (a few minutes on 2 cores); figures are rougher.
 const string QuickFlag = "--quick";
 var quick = args.Contains(QuickFlag, StringComparer.Ordinal);

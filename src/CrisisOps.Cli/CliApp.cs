@@ -102,6 +102,7 @@ public static class CliApp
         root.Subcommands.Add(RiskCommands.Create(runtime));
         root.Subcommands.Add(RecordsCommands.Create(runtime));
         root.Subcommands.Add(StockCommands.Create(runtime));
+        root.Subcommands.Add(NeedsCommands.Create(runtime));
         return root;
     }
 }

@@ -166,3 +166,12 @@ internal sealed record TierOverride(string? Tier, string? Reason, string? By, Da
 internal sealed record RecordImportResult(int? Received, int? Stored, int? Duplicates, int? Rejected, IReadOnlyList<RecordError>? Errors);
 
 internal sealed record RecordError(int? Index, int? Row, string? SourceId, string? Reason);
+
+internal sealed record NeedList(IReadOnlyList<Need>? Items);
+
+internal sealed record Need(string? Id, string? Number, string? What, decimal? Quantity, decimal? Remaining, string? Unit, string? RegionCode,
+    string? Priority, DateTimeOffset? NeededBy, string? Status);
+
+internal sealed record NeedClaim(string? Id, string? Organisation, decimal? Quantity, DateTimeOffset? PromisedBy, string? Status);
+
+internal sealed record ClaimResult(NeedClaim? Claim, Need? Need);

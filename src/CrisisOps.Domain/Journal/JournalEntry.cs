@@ -125,4 +125,13 @@ public static class JournalTypes
     public const string EquipmentRegistered = "equipment.registered";
     public const string EquipmentStatusChanged = "equipment.status-changed";
     public const string AgreementRecorded = "agreement.recorded";
+    // Needs board (应急协作平台): needs, claims, deliveries and receipts.
+    public const string NeedPublished = "need.published";
+    public const string NeedCancelled = "need.cancelled";
+    public const string NeedClosed = "need.closed";
+    public const string NeedClaimed = "need.claimed";
+    public const string NeedClaimDelivered = "need.claim-delivered";
+    public const string NeedReceiptConfirmed = "need.receipt-confirmed";
+    public const string NeedClaimWithdrawn = "need.claim-withdrawn";
+    public const string NeedClaimExpired = "need.claim-expired";
 }

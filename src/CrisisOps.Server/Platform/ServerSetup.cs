@@ -8,6 +8,7 @@ using CrisisOps.Server.Features.Access;
 using CrisisOps.Server.Features.Deadlines;
 using CrisisOps.Server.Features.Incidents;
 using CrisisOps.Server.Features.Journal;
+using CrisisOps.Server.Features.Needs;
 using CrisisOps.Server.Features.Regions;
 using CrisisOps.Server.Features.Resources;
 using CrisisOps.Server.Features.Warning;
@@ -124,6 +125,8 @@ public static class ServerSetup
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<IDeadlineMissHandler, FirstReportMissed>();
+        services.AddSingleton<NeedBoard>();
+        services.AddSingleton<IDeadlineMissHandler, ClaimDeliveryMissed>();
         services.AddSingleton<CrisisOpsMetrics>();
         services.AddSingleton<StockKeeper>();
         services.AddSingleton(sp => ArrivalSettingsBinding.Read(sp.GetRequiredService<IConfiguration>()));
@@ -238,6 +241,7 @@ public static class ServerSetup
         app.MapPoolEndpoints();
         app.MapAgreementEndpoints();
         app.MapArrivalEndpoints();
+        app.MapNeedEndpoints();
         return app;
     }
 
