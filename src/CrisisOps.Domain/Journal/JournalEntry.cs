@@ -107,4 +107,17 @@ public static class JournalTypes
     public const string RecordsImported = "records.imported";
     public const string OpinionCountsIngested = "opinion.counts-ingested";
     public const string OrganisationRegistered = "organisation.registered";
+
+    // Command (指挥部, units, orders): issue 5, command helper.
+    public const string HeadquartersFormed = "headquarters.formed";
+    public const string UnitCreated = "unit.created";
+    public const string UnitMemberAdded = "unit.member-added";
+    public const string UnitMemberRemoved = "unit.member-removed";
+    public const string OrderIssued = "order.issued";
+    public const string OrderAcknowledged = "order.acknowledged";
+    public const string OrderStarted = "order.started";
+    public const string OrderReported = "order.reported";
+    public const string OrderDone = "order.done";
+    public const string OrderCannotDo = "order.cannot-do";
+    public const string OrderEscalated = "order.escalated";
 }

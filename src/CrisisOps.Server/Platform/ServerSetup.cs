@@ -4,6 +4,7 @@ using CrisisOps.Domain.Access;
 using CrisisOps.Domain.Incidents;
 using CrisisOps.Server.Demo;
 using CrisisOps.Server.Features.Access;
+using CrisisOps.Server.Features.Command;
 using CrisisOps.Server.Features.Deadlines;
 using CrisisOps.Server.Features.Incidents;
 using CrisisOps.Server.Features.Journal;
@@ -121,6 +122,13 @@ public static class ServerSetup
         services.AddSingleton<JournalNotifier>();
         services.AddSingleton<DeadlineRunner>();
         services.AddSingleton<IDeadlineMissHandler, FirstReportMissed>();
+        services.AddSingleton<CommandSettings>();
+        services.AddSingleton<HqTemplateCatalog>();
+        services.AddSingleton<HeadquartersFormationDuty>();
+        services.AddSingleton<OrderDesk>();
+        services.AddScoped<HeadquartersService>();
+        services.AddSingleton<IDeadlineMissHandler, OrderAcknowledgementMissed>();
+        services.AddSingleton<IDeadlineMissHandler, OrderCompletionMissed>();
         services.AddSingleton<CrisisOpsMetrics>();
         if (configuration.GetValue("Deadlines:RunInBackground", true))
         {
@@ -226,6 +234,7 @@ public static class ServerSetup
         app.MapOfficialWarningEndpoints();
         app.MapRecordEndpoints();
         app.MapOpinionEndpoints();
+        app.MapCommandEndpoints();
         return app;
     }
 
