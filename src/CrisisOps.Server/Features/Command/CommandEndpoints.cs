@@ -57,7 +57,7 @@ public static class CommandEndpoints
         TypedResults.Ok(new HqTemplateList([.. catalog.Templates.Select(t => t.ToDto())], [.. Departments.All.Select(d => d.ToDto())]));
 
     private static async Task<Created<HeadquartersDto>> FormAsync(Guid id, FormHeadquartersRequest body, HeadquartersService service,
-        CancellationToken ct)
+        CallerAccessor caller, CancellationToken ct)
     {
         var errors = new FieldErrors();
         errors.Check(!string.IsNullOrWhiteSpace(body.Template), "template", "Required, e.g. rainstorm or epidemic (GET /api/v1/hq-templates).");
@@ -78,7 +78,7 @@ public static class CommandEndpoints
 
         errors.Check(members.Count <= 50, "members", "At most 50.");
         errors.ThrowIfAny();
-        var (hq, units) = await service.FormAsync(id, new HeadquartersFormation(body.Template!, body.Commander!, body.Deputy, members), ct);
+        var (hq, units) = await service.FormAsync(await caller.GetAsync(ct), id, new HeadquartersFormation(body.Template!, body.Commander!, body.Deputy, members), ct);
         return TypedResults.Created($"/api/v1/incidents/{id}/headquarters", hq.ToDto(units));
     }
 
@@ -92,7 +92,8 @@ public static class CommandEndpoints
         return TypedResults.Ok(hq.ToDto(units));
     }
 
-    private static async Task<Created<UnitDto>> AddUnitAsync(Guid id, UnitRequest body, HeadquartersService service, CancellationToken ct)
+    private static async Task<Created<UnitDto>> AddUnitAsync(Guid id, UnitRequest body, HeadquartersService service, CallerAccessor caller,
+        CancellationToken ct)
     {
         var errors = new FieldErrors();
         var kind = default(UnitKind);
@@ -105,24 +106,25 @@ public static class CommandEndpoints
         errors.Check(body.Members is null || (body.Members.Count <= CommandUnit.MaxMembers && body.Members.All(m => m is { Length: > 0 and <= 64 })),
             "members", $"User names, at most {CommandUnit.MaxMembers}.");
         errors.ThrowIfAny();
-        var unit = await service.AddUnitAsync(id, new NewUnit(body.Name?.Trim() ?? "", kind, body.Department, body.RegionCode, body.SiteCode,
+        var unit = await service.AddUnitAsync(await caller.GetAsync(ct), id, new NewUnit(body.Name?.Trim() ?? "", kind, body.Department, body.RegionCode, body.SiteCode,
             body.Organisation, [.. (body.Members ?? []).OfType<string>().Distinct(StringComparer.Ordinal)]), ct);
         return TypedResults.Created($"/api/v1/headquarters/{id}/units/{unit.Id}", unit.ToDto());
     }
 
     private static async Task<Ok<UnitDto>> AddMemberAsync(Guid id, Guid unitId, MemberChangeRequest body, HeadquartersService service,
-        CancellationToken ct)
+        CallerAccessor caller, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body.UserName) || body.UserName.Length > 64)
         {
             new FieldErrors().Add("userName", "Required: a user name.").ThrowIfAny();
         }
 
-        return TypedResults.Ok((await service.AddMemberAsync(id, unitId, body.UserName!, ct)).ToDto());
+        return TypedResults.Ok((await service.AddMemberAsync(await caller.GetAsync(ct), id, unitId, body.UserName!, ct)).ToDto());
     }
 
-    private static async Task<Ok<UnitDto>> RemoveMemberAsync(Guid id, Guid unitId, string userName, HeadquartersService service, CancellationToken ct) =>
-        TypedResults.Ok((await service.RemoveMemberAsync(id, unitId, userName, ct)).ToDto());
+    private static async Task<Ok<UnitDto>> RemoveMemberAsync(Guid id, Guid unitId, string userName, HeadquartersService service,
+        CallerAccessor caller, CancellationToken ct) =>
+        TypedResults.Ok((await service.RemoveMemberAsync(await caller.GetAsync(ct), id, unitId, userName, ct)).ToDto());
 
     private static async Task<Created<OrderDto>> IssueAsync(Guid id, IssueOrderRequest body, OrderDesk desk, CrisisOpsDbContext db,
         CallerAccessor caller, TimeProvider clock, CancellationToken ct)
@@ -246,47 +248,8 @@ public static class CommandEndpoints
             throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-request", "Unreadable form", ex.Message);
         }
 
-        var errors = new FieldErrors();
-        var text = form["text"].ToString();
-        errors.Check(text.Length <= OrderReport.MaxTextLength, "text", $"At most {OrderReport.MaxTextLength} characters.");
-        var figures = ReadFigures(form["figures"].ToString(), errors);
-        var files = form.Files;
-        errors.Check(files.Count <= OrderReport.MaxPhotos, "photos", $"At most {OrderReport.MaxPhotos} photos.");
-        errors.Check(!string.IsNullOrWhiteSpace(text) || figures.Count > 0 || files.Count > 0, "text", "A report says something: text, figures or photos.");
-        errors.ThrowIfAny();
-
-        var photos = new List<(PhotoFormat Format, byte[] Bytes)>();
-        foreach (var file in files)
-        {
-            photos.Add(await ReadPhotoAsync(file, ct));
-        }
-
-        var now = clock.GetUtcNow();
-        var started = order.Report(now, access.Name);
-        var report = new OrderReport(Guid.CreateVersion7(now), order.Id, text, figures, now, access.Name);
-        foreach (var (format, bytes) in photos)
-        {
-            report.AddPhoto(Guid.CreateVersion7(now), format, bytes);
-        }
-
-        db.OrderReports.Add(report);
-        if (started)
-        {
-            db.Append(new JournalRecord(now, access.Name, JournalTypes.OrderStarted, order.RegionCode, order.RegionPath, order.IncidentId,
-                new { orderId = order.Id, unitId = unit.Id, unit = unit.Name, status = order.Status, by = "report" }, order.IsExercise));
-        }
-
-        db.Append(new JournalRecord(now, access.Name, JournalTypes.OrderReported, order.RegionCode, order.RegionPath, order.IncidentId,
-            new
-            {
-                orderId = order.Id,
-                reportId = report.Id,
-                unitId = unit.Id,
-                figures,
-                photos = report.Photos.Select(p => new { p.Id, p.ContentType, p.Size, p.Sha256 }).ToArray(),
-            },
-            order.IsExercise));
-        await db.SaveChangesAsync(ct);
+        var photos = form.Files.Select(f => new IncomingPhoto(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
+        var report = await desk.ReportAsync(db, access, order, unit, form["text"].ToString(), form["figures"].ToString(), photos, ct);
         return TypedResults.Created($"/api/v1/orders/{order.Id}",
             report.ToDto(report.Photos.Select(p => new PhotoFacts(p.Id, p.ReportId, p.ContentType, p.Size, p.Sha256))));
     }
@@ -318,76 +281,5 @@ public static class CommandEndpoints
         }
 
         return (order, unit);
-    }
-
-    private static Dictionary<string, decimal> ReadFigures(string json, FieldErrors errors)
-    {
-        var figures = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return figures;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                errors.Add("figures", "A JSON object of name → number, e.g. {\"evacuated\": 120}.");
-                return figures;
-            }
-
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDecimal(out var value)
-                    || string.IsNullOrWhiteSpace(property.Name) || property.Name.Length > 50)
-                {
-                    errors.Add($"figures.{property.Name}", "A number, named in 1–50 characters.");
-                    continue;
-                }
-
-                if (!figures.TryAdd(property.Name, value))
-                {
-                    errors.Add($"figures.{property.Name}", "Named twice.");
-                }
-            }
-
-            errors.Check(figures.Count <= OrderReport.MaxFigures, "figures", $"At most {OrderReport.MaxFigures} figures.");
-        }
-        catch (JsonException)
-        {
-            errors.Add("figures", "Not JSON: send an object of name → number, e.g. {\"evacuated\": 120}.");
-        }
-
-        return figures;
-    }
-
-    /// <summary>A photo is taken only when its declared type is an image we accept AND its first bytes say the same.</summary>
-    /// <exception cref="ProblemException">413 photo-too-large; 415 unsupported-photo-type.</exception>
-    private static async Task<(PhotoFormat, byte[])> ReadPhotoAsync(IFormFile file, CancellationToken ct)
-    {
-        if (file.Length > PhotoFormat.MaxBytes)
-        {
-            throw new ProblemException(StatusCodes.Status413PayloadTooLarge, "photo-too-large", "Photo too large",
-                $"'{file.FileName}' has {file.Length:N0} bytes; a photo has at most {PhotoFormat.MaxBytes:N0}.");
-        }
-
-        if (!PhotoFormat.IsAcceptedContentType(file.ContentType))
-        {
-            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported-photo-type", "Not a photo we take",
-                $"'{file.FileName}' is {file.ContentType}; send JPEG, PNG or WebP.");
-        }
-
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, ct);
-        var bytes = buffer.ToArray();
-        var format = PhotoFormat.Detect(bytes);
-        if (format is null || format.ContentType != file.ContentType)
-        {
-            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported-photo-type", "Not the picture it claims to be",
-                $"'{file.FileName}' says {file.ContentType} but its bytes are {(format is null ? "no JPEG, PNG or WebP" : format.Name)}.");
-        }
-
-        return (format, bytes);
     }
 }

@@ -8,7 +8,6 @@ using CrisisOps.Domain.Journal;
 using CrisisOps.Domain.Regions;
 using CrisisOps.Server.Features.Regions;
 using CrisisOps.Server.Platform;
-using CrisisOps.Server.Platform.Auth;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrisisOps.Server.Features.Command;
@@ -28,15 +27,17 @@ public sealed record NewUnit(string Name, UnitKind Kind, string? Department, str
 /// member department (its named person plus the department's liaisons over the incident's region), the
 /// formation duty met, all journaled in one save.
 /// </summary>
+/// <remarks>Methods take the caller's access rather than a request, so console pages call them as the API does.</remarks>
 public sealed class HeadquartersService(CrisisOpsDbContext db, HqTemplateCatalog catalog, OrderDesk desk, RegionDirectory directory,
-    CallerAccessor caller, TimeProvider clock, CrisisOpsMetrics metrics)
+    TimeProvider clock, CrisisOpsMetrics metrics)
 {
     /// <exception cref="ProblemException">404; 403; 422 unknown-template, template-not-for-incident, unknown-user; 409 headquarters-exists, incident-closed.</exception>
-    public async Task<(Headquarters Hq, List<CommandUnit> Units)> FormAsync(Guid incidentId, HeadquartersFormation formation, CancellationToken ct)
+    public async Task<(Headquarters Hq, List<CommandUnit> Units)> FormAsync(CallerAccess access, Guid incidentId, HeadquartersFormation formation,
+        CancellationToken ct)
     {
         var incident = await db.Incidents.AsNoTracking().SingleOrDefaultAsync(i => i.Id == incidentId, ct)
             ?? throw ProblemException.NotFound($"Incident '{incidentId}'");
-        var access = await caller.RequireAsync(Permission.FormHeadquarters, incident.RegionPath, ct);
+        Require(access, incident.RegionPath, incident.RegionCode);
         var template = catalog.Find(formation.Template)
             ?? throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "unknown-template", "Unknown template",
                 $"There is no headquarters template '{formation.Template}'. Known: {string.Join(", ", catalog.Templates.Select(t => t.Code))}.");
@@ -130,10 +131,10 @@ public sealed class HeadquartersService(CrisisOpsDbContext db, HqTemplateCatalog
 
     /// <exception cref="ProblemException">404; 403; 422 unknown-user, unknown-organisation, unknown-region, unknown-site, place-outside-incident.</exception>
     /// <exception cref="DomainException">invalid-unit.</exception>
-    public async Task<CommandUnit> AddUnitAsync(Guid headquartersId, NewUnit request, CancellationToken ct)
+    public async Task<CommandUnit> AddUnitAsync(CallerAccess access, Guid headquartersId, NewUnit request, CancellationToken ct)
     {
         var hq = await LoadAsync(headquartersId, ct);
-        var access = await caller.RequireAsync(Permission.FormHeadquarters, hq.RegionPath, ct);
+        Require(access, hq.RegionPath, hq.RegionCode);
         await RequireUsersAsync(request.Members, ct);
         var now = clock.GetUtcNow();
         CommandUnit unit;
@@ -181,9 +182,9 @@ public sealed class HeadquartersService(CrisisOpsDbContext db, HqTemplateCatalog
     }
 
     /// <exception cref="ProblemException">404; 403; 422 unknown-user.</exception>
-    public async Task<CommandUnit> AddMemberAsync(Guid headquartersId, Guid unitId, string userName, CancellationToken ct)
+    public async Task<CommandUnit> AddMemberAsync(CallerAccess access, Guid headquartersId, Guid unitId, string userName, CancellationToken ct)
     {
-        var (hq, unit, access) = await LoadUnitAsync(headquartersId, unitId, ct);
+        var (hq, unit) = await LoadUnitAsync(access, headquartersId, unitId, ct);
         await RequireUsersAsync([userName], ct);
         var now = clock.GetUtcNow();
         if (unit.AddMember(userName, now, access.Name))
@@ -198,9 +199,9 @@ public sealed class HeadquartersService(CrisisOpsDbContext db, HqTemplateCatalog
 
     /// <exception cref="ProblemException">404; 403.</exception>
     /// <exception cref="DomainException">not-a-member (409).</exception>
-    public async Task<CommandUnit> RemoveMemberAsync(Guid headquartersId, Guid unitId, string userName, CancellationToken ct)
+    public async Task<CommandUnit> RemoveMemberAsync(CallerAccess access, Guid headquartersId, Guid unitId, string userName, CancellationToken ct)
     {
-        var (hq, unit, access) = await LoadUnitAsync(headquartersId, unitId, ct);
+        var (hq, unit) = await LoadUnitAsync(access, headquartersId, unitId, ct);
         var now = clock.GetUtcNow();
         unit.RemoveMember(userName);
         db.Append(new JournalRecord(now, access.Name, JournalTypes.UnitMemberRemoved, hq.RegionCode, hq.RegionPath, hq.IncidentId,
@@ -209,13 +210,22 @@ public sealed class HeadquartersService(CrisisOpsDbContext db, HqTemplateCatalog
         return unit;
     }
 
-    private async Task<(Headquarters, CommandUnit, CallerAccess)> LoadUnitAsync(Guid headquartersId, Guid unitId, CancellationToken ct)
+    /// <exception cref="ProblemException">403 outside-jurisdiction.</exception>
+    private static void Require(CallerAccess access, string regionPath, string regionCode)
+    {
+        if (!access.Can(Permission.FormHeadquarters, regionPath))
+        {
+            throw ProblemException.Forbidden($"Your roles do not allow '{Permission.FormHeadquarters}' in region '{regionCode}'.");
+        }
+    }
+
+    private async Task<(Headquarters, CommandUnit)> LoadUnitAsync(CallerAccess access, Guid headquartersId, Guid unitId, CancellationToken ct)
     {
         var hq = await LoadAsync(headquartersId, ct);
-        var access = await caller.RequireAsync(Permission.FormHeadquarters, hq.RegionPath, ct);
+        Require(access, hq.RegionPath, hq.RegionCode);
         var unit = await db.CommandUnits.Include(u => u.Members).SingleOrDefaultAsync(u => u.Id == unitId && u.HeadquartersId == hq.Id, ct)
             ?? throw ProblemException.NotFound($"Unit '{unitId}' of this headquarters");
-        return (hq, unit, access);
+        return (hq, unit);
     }
 
     private async Task<Headquarters> LoadAsync(Guid id, CancellationToken ct) =>

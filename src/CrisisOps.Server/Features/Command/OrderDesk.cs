@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CrisisOps.Data;
 using CrisisOps.Domain;
 using CrisisOps.Domain.Access;
@@ -10,6 +11,9 @@ using CrisisOps.Server.Platform;
 using Microsoft.EntityFrameworkCore;
 
 namespace CrisisOps.Server.Features.Command;
+
+/// <summary>A photo as it arrives, from a form field or a console upload: its bytes are read only after the size and declared type pass.</summary>
+public sealed record IncomingPhoto(string FileName, string? ContentType, long Length, Func<Stream> Open);
 
 /// <summary>A step a unit takes on its order.</summary>
 public enum OrderStep
@@ -195,6 +199,147 @@ public sealed class OrderDesk(CommandSettings settings, RegionDirectory director
         await db.SaveChangesAsync(ct);
         return order;
     }
+
+    /// <summary>
+    /// A progress report by someone acting for the order's unit: text, figures (a JSON object name → number) and up to five
+    /// photos (JPEG, PNG or WebP by their bytes, 5 MB each). It starts an acknowledged order. Saves.
+    /// </summary>
+    /// <exception cref="ProblemException">400 validation-failed; 413 photo-too-large; 415 unsupported-photo-type.</exception>
+    /// <exception cref="DomainException">order-wrong-step (409) on an order not yet acknowledged or closed.</exception>
+    public async Task<OrderReport> ReportAsync(CrisisOpsDbContext db, CallerAccess access, Order order, CommandUnit unit, string? text,
+        string? figuresJson, IReadOnlyList<IncomingPhoto> files, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(unit);
+        ArgumentNullException.ThrowIfNull(files);
+        var errors = new FieldErrors();
+        text ??= "";
+        errors.Check(text.Length <= OrderReport.MaxTextLength, "text", $"At most {OrderReport.MaxTextLength} characters.");
+        var figures = ReadFigures(figuresJson, errors);
+        errors.Check(files.Count <= OrderReport.MaxPhotos, "photos", $"At most {OrderReport.MaxPhotos} photos.");
+        errors.Check(!string.IsNullOrWhiteSpace(text) || figures.Count > 0 || files.Count > 0, "text", "A report says something: text, figures or photos.");
+        errors.ThrowIfAny();
+
+        var photos = new List<(PhotoFormat Format, byte[] Bytes)>();
+        foreach (var file in files)
+        {
+            photos.Add(await ReadPhotoAsync(file, ct));
+        }
+
+        var now = clock.GetUtcNow();
+        var started = order.Report(now, access.Name);
+        var report = new OrderReport(Guid.CreateVersion7(now), order.Id, text, figures, now, access.Name);
+        foreach (var (format, bytes) in photos)
+        {
+            report.AddPhoto(Guid.CreateVersion7(now), format, bytes);
+        }
+
+        db.OrderReports.Add(report);
+        if (started)
+        {
+            db.Append(new JournalRecord(now, access.Name, JournalTypes.OrderStarted, order.RegionCode, order.RegionPath, order.IncidentId,
+                new { orderId = order.Id, unitId = unit.Id, unit = unit.Name, status = order.Status, by = "report" }, order.IsExercise));
+        }
+
+        db.Append(new JournalRecord(now, access.Name, JournalTypes.OrderReported, order.RegionCode, order.RegionPath, order.IncidentId,
+            new
+            {
+                orderId = order.Id,
+                reportId = report.Id,
+                unitId = unit.Id,
+                figures,
+                photos = report.Photos.Select(p => new { p.Id, p.ContentType, p.Size, p.Sha256 }).ToArray(),
+            },
+            order.IsExercise));
+        await db.SaveChangesAsync(ct);
+        return report;
+    }
+
+    private static Dictionary<string, decimal> ReadFigures(string? json, FieldErrors errors)
+    {
+        var figures = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return figures;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add("figures", "A JSON object of name → number, e.g. {\"evacuated\": 120}.");
+                return figures;
+            }
+
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetDecimal(out var value)
+                    || string.IsNullOrWhiteSpace(property.Name) || property.Name.Length > 50)
+                {
+                    errors.Add($"figures.{property.Name}", "A number, named in 1–50 characters.");
+                    continue;
+                }
+
+                if (!figures.TryAdd(property.Name, value))
+                {
+                    errors.Add($"figures.{property.Name}", "Named twice.");
+                }
+            }
+
+            errors.Check(figures.Count <= OrderReport.MaxFigures, "figures", $"At most {OrderReport.MaxFigures} figures.");
+        }
+        catch (JsonException)
+        {
+            errors.Add("figures", "Not JSON: send an object of name → number, e.g. {\"evacuated\": 120}.");
+        }
+
+        return figures;
+    }
+
+    /// <summary>A photo is taken only when its declared type is an image we accept AND its first bytes say the same.</summary>
+    /// <exception cref="ProblemException">413 photo-too-large; 415 unsupported-photo-type.</exception>
+    private static async Task<(PhotoFormat, byte[])> ReadPhotoAsync(IncomingPhoto file, CancellationToken ct)
+    {
+        if (file.Length > PhotoFormat.MaxBytes)
+        {
+            throw TooLarge(file);
+        }
+
+        if (!PhotoFormat.IsAcceptedContentType(file.ContentType))
+        {
+            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported-photo-type", "Not a photo we take",
+                $"'{file.FileName}' is {file.ContentType}; send JPEG, PNG or WebP.");
+        }
+
+        using var buffer = new MemoryStream();
+        await using (var stream = file.Open())
+        {
+            await stream.CopyToAsync(buffer, ct);
+        }
+
+        // The declared length may lie; the bytes read may not.
+        if (buffer.Length > PhotoFormat.MaxBytes)
+        {
+            throw TooLarge(file);
+        }
+
+        var bytes = buffer.ToArray();
+        var format = PhotoFormat.Detect(bytes);
+        if (format is null || format.ContentType != file.ContentType)
+        {
+            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported-photo-type", "Not the picture it claims to be",
+                $"'{file.FileName}' says {file.ContentType} but its bytes are {(format is null ? "no JPEG, PNG or WebP" : format.Name)}.");
+        }
+
+        return (format, bytes);
+    }
+
+    private static ProblemException TooLarge(IncomingPhoto file) =>
+        new(StatusCodes.Status413PayloadTooLarge, "photo-too-large", "Photo too large",
+            $"'{file.FileName}' is larger than {PhotoFormat.MaxBytes:N0} bytes, the most a photo may have.");
 
     /// <summary>Meets the order's open deadline of this kind (acknowledged → the acknowledgement duty is done).</summary>
     public async Task MeetAsync(CrisisOpsDbContext db, Order order, DeadlineKind kind, DateTimeOffset now, string actor, CancellationToken ct)
