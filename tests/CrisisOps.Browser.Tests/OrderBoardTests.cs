@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 
 namespace CrisisOps.Browser.Tests;
 
-/// <summary>Headquarters formed in the console, an order acknowledged by the water liaison on "My orders", the board updated.</summary>
+/// <summary>Headquarters formed in the console, an order acknowledged by the water liaison on "My orders", the board updated; an unacknowledged order turns late.</summary>
 public sealed class OrderBoardTests(BrowserServer server) : IClassFixture<BrowserServer>
 {
     [Fact]
@@ -43,6 +43,15 @@ public sealed class OrderBoardTests(BrowserServer server) : IClassFixture<Browse
             dueBy = TimeProvider.System.GetUtcNow().AddHours(2).ToString("O", CultureInfo.InvariantCulture), priority = "urgent",
         })).Content.ReadFromJsonAsync<JsonElement>();
         var orderId = order.GetProperty("id").GetString();
+
+        // A second order that nobody acknowledges: after its minute it escalates and the board marks it late.
+        var fire = hq.GetProperty("units").EnumerateArray().Single(u => u.GetProperty("department").GetString() == "fire");
+        var unanswered = await (await api.PostAsJsonAsync($"api/v1/headquarters/{hq.GetProperty("id").GetString()}/orders", new
+        {
+            unitId = fire.GetProperty("id").GetString(), what = "Check the tunnel for trapped cars", acknowledgeWithinMinutes = 1,
+            dueBy = TimeProvider.System.GetUtcNow().AddHours(1).ToString("O", CultureInfo.InvariantCulture), priority = "urgent",
+        })).Content.ReadFromJsonAsync<JsonElement>();
+        var unansweredId = unanswered.GetProperty("id").GetString();
         var row = commander.Locator($"[data-testid=order-row][data-order='{orderId}']");
         await row.WaitForAsync(new() { Timeout = 15_000 });
         Assert.Equal("issued", await row.GetAttributeAsync("data-status"));
@@ -64,6 +73,14 @@ public sealed class OrderBoardTests(BrowserServer server) : IClassFixture<Browse
         await commander.WaitForFunctionAsync($"() => document.querySelector(\"[data-testid=order-row][data-order='{orderId}']\")?.dataset.status === 'acknowledged'",
             null, new() { Timeout = 15_000 });
         Assert.Contains("acknowledged", await row.InnerTextAsync(), StringComparison.Ordinal);
+
+        // The deadline worker (on the real clock) escalates the unacknowledged order; the board turns it red, first.
+        await commander.WaitForFunctionAsync($"() => document.querySelector(\"[data-testid=order-row][data-order='{unansweredId}']\")?.dataset.late === 'true'",
+            null, new() { Timeout = 120_000 });
+        Assert.Equal(unansweredId, await commander.Locator("[data-testid=order-row]").First.GetAttributeAsync("data-order"));
+        Assert.Contains("late", await commander.Locator($"[data-testid=order-row][data-order='{unansweredId}']").GetAttributeAsync("class") ?? "",
+            StringComparison.Ordinal);
+        Assert.Equal("false", await row.GetAttributeAsync("data-late"));
         await BrowserServer.ScreenshotAsync(commander, "21-order-board");
     }
 }
