@@ -134,4 +134,16 @@ public static class JournalTypes
     public const string NeedReceiptConfirmed = "need.receipt-confirmed";
     public const string NeedClaimWithdrawn = "need.claim-withdrawn";
     public const string NeedClaimExpired = "need.claim-expired";
+    // Command (指挥部, units, orders): issue 5, command helper.
+    public const string HeadquartersFormed = "headquarters.formed";
+    public const string UnitCreated = "unit.created";
+    public const string UnitMemberAdded = "unit.member-added";
+    public const string UnitMemberRemoved = "unit.member-removed";
+    public const string OrderIssued = "order.issued";
+    public const string OrderAcknowledged = "order.acknowledged";
+    public const string OrderStarted = "order.started";
+    public const string OrderReported = "order.reported";
+    public const string OrderDone = "order.done";
+    public const string OrderCannotDo = "order.cannot-do";
+    public const string OrderEscalated = "order.escalated";
 }

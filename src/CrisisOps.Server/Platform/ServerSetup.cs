@@ -5,6 +5,7 @@ using CrisisOps.Domain.Incidents;
 using CrisisOps.Domain.Resources;
 using CrisisOps.Server.Demo;
 using CrisisOps.Server.Features.Access;
+using CrisisOps.Server.Features.Command;
 using CrisisOps.Server.Features.Deadlines;
 using CrisisOps.Server.Features.Incidents;
 using CrisisOps.Server.Features.Journal;
@@ -127,6 +128,13 @@ public static class ServerSetup
         services.AddSingleton<IDeadlineMissHandler, FirstReportMissed>();
         services.AddSingleton<NeedBoard>();
         services.AddSingleton<IDeadlineMissHandler, ClaimDeliveryMissed>();
+        services.AddSingleton<CommandSettings>();
+        services.AddSingleton<HqTemplateCatalog>();
+        services.AddSingleton<HeadquartersFormationDuty>();
+        services.AddSingleton<OrderDesk>();
+        services.AddScoped<HeadquartersService>();
+        services.AddSingleton<IDeadlineMissHandler, OrderAcknowledgementMissed>();
+        services.AddSingleton<IDeadlineMissHandler, OrderCompletionMissed>();
         services.AddSingleton<CrisisOpsMetrics>();
         services.AddSingleton<StockKeeper>();
         services.AddSingleton(sp => ArrivalSettingsBinding.Read(sp.GetRequiredService<IConfiguration>()));
@@ -242,6 +250,7 @@ public static class ServerSetup
         app.MapAgreementEndpoints();
         app.MapArrivalEndpoints();
         app.MapNeedEndpoints();
+        app.MapCommandEndpoints();
         return app;
     }
 

@@ -15,7 +15,8 @@ namespace CrisisOps.Server.Features.Incidents;
 /// Loads, calls the incident's rules and saves, journaling each change in the same save. The
 /// first-report duty (首报负责制) starts here: a new incident gives its region one hour.
 /// </summary>
-public sealed class IncidentService(CrisisOpsDbContext db, RegionDirectory directory, TimeProvider clock, CrisisOpsMetrics metrics)
+public sealed class IncidentService(CrisisOpsDbContext db, RegionDirectory directory, TimeProvider clock, CrisisOpsMetrics metrics,
+    Command.HeadquartersFormationDuty headquartersDuty)
 {
     /// <param name="mayReport">Whether the reporter may report in the region at the given path.</param>
     /// <exception cref="ProblemException">422 when the place is unknown or outside every region; 403 outside the reporter's jurisdiction.</exception>
@@ -72,6 +73,9 @@ public sealed class IncidentService(CrisisOpsDbContext db, RegionDirectory direc
         db.Append(new JournalRecord(now, "system", JournalTypes.DeadlineCreated, region.Code, region.Path, incident.Id,
             new { deadlineId = deadline.Id, kind = deadline.Kind, deadline.DueAt, owner = deadline.OwnerRole.Name(), region = region.Code },
             incident.IsExercise));
+
+        // A grave incident of a kind with a headquarters template owes its headquarters within the hour too.
+        headquartersDuty.StartIfOwed(db, incident, now);
         await db.SaveChangesAsync(ct);
         metrics.IncidentReported(incident);
         return (incident, region);
