@@ -670,6 +670,80 @@ namespace CrisisOps.Data.Postgres.Migrations
                     b.ToTable("deadlines", (string)null);
                 });
 
+            modelBuilder.Entity("CrisisOps.Domain.Dispatch.MatchProposal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AcceptedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("IncidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ItemCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("NeedId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("NeedNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<decimal>("Proposed")
+                        .HasPrecision(15, 3)
+                        .HasColumnType("numeric(15,3)");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<decimal>("Shortfall")
+                        .HasPrecision(15, 3)
+                        .HasColumnType("numeric(15,3)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("Wanted")
+                        .HasPrecision(15, 3)
+                        .HasColumnType("numeric(15,3)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NeedId");
+
+                    b.ToTable("match_proposals", (string)null);
+                });
+
             modelBuilder.Entity("CrisisOps.Domain.Incidents.CrisisEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1032,6 +1106,9 @@ namespace CrisisOps.Data.Postgres.Migrations
                     b.Property<Guid>("NeedId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Organisation")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1055,10 +1132,21 @@ namespace CrisisOps.Data.Postgres.Migrations
                         .HasPrecision(15, 3)
                         .HasColumnType("numeric(15,3)");
 
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SourceType")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Warehouse")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
 
@@ -1180,6 +1268,53 @@ namespace CrisisOps.Data.Postgres.Migrations
                     b.HasIndex("RegionPath");
 
                     b.ToTable("sites", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisOps.Domain.Resources.AgreementActivation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ActivatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("HeadquartersId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("OrganisationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid?>("ProposalId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgreementId");
+
+                    b.HasIndex("IncidentId");
+
+                    b.ToTable("agreement_activations", (string)null);
                 });
 
             modelBuilder.Entity("CrisisOps.Domain.Resources.AgreementLine", b =>
@@ -2517,6 +2652,73 @@ namespace CrisisOps.Data.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CrisisOps.Domain.Dispatch.MatchProposal", b =>
+                {
+                    b.OwnsMany("CrisisOps.Domain.Dispatch.MatchProposalLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("ProposalId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<int>("Number")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Number"));
+
+                            b1.Property<Guid?>("ActivationId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<double>("ArrivalMinutes")
+                                .HasColumnType("double precision");
+
+                            b1.Property<Guid?>("ClaimId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<double>("DistanceKm")
+                                .HasColumnType("double precision");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)");
+
+                            b1.Property<bool>("Late")
+                                .HasColumnType("boolean");
+
+                            b1.Property<double>("LeadMinutes")
+                                .HasColumnType("double precision");
+
+                            b1.Property<Guid?>("OrderId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<decimal>("Quantity")
+                                .HasPrecision(15, 3)
+                                .HasColumnType("numeric(15,3)");
+
+                            b1.Property<string>("Reference")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<Guid?>("ReservationId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("SourceName")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)");
+
+                            b1.HasKey("ProposalId", "Number");
+
+                            b1.ToTable("match_proposal_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ProposalId");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
             modelBuilder.Entity("CrisisOps.Domain.Incidents.IncidentReport", b =>
                 {
                     b.HasOne("CrisisOps.Domain.Incidents.Incident", null)
@@ -2533,6 +2735,39 @@ namespace CrisisOps.Data.Postgres.Migrations
                         .HasForeignKey("NeedId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CrisisOps.Domain.Resources.AgreementActivation", b =>
+                {
+                    b.OwnsMany("CrisisOps.Domain.Resources.AgreementDraw", "Draws", b1 =>
+                        {
+                            b1.Property<Guid>("ActivationId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<int>("Number")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Number"));
+
+                            b1.Property<string>("ItemCode")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)");
+
+                            b1.Property<decimal>("Quantity")
+                                .HasPrecision(15, 3)
+                                .HasColumnType("numeric(15,3)");
+
+                            b1.HasKey("ActivationId", "Number");
+
+                            b1.ToTable("agreement_draws", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ActivationId");
+                        });
+
+                    b.Navigation("Draws");
                 });
 
             modelBuilder.Entity("CrisisOps.Domain.Resources.AgreementLine", b =>

@@ -680,6 +680,78 @@ namespace CrisisOps.Data.Sqlite.Migrations
                     b.ToTable("deadlines", (string)null);
                 });
 
+            modelBuilder.Entity("CrisisOps.Domain.Dispatch.MatchProposal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcceptedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcceptedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("IncidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("NeedId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NeedNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Proposed")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Shortfall")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Wanted")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NeedId");
+
+                    b.ToTable("match_proposals", (string)null);
+                });
+
             modelBuilder.Entity("CrisisOps.Domain.Incidents.CrisisEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1045,6 +1117,9 @@ namespace CrisisOps.Data.Sqlite.Migrations
                     b.Property<Guid>("NeedId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Organisation")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1067,9 +1142,20 @@ namespace CrisisOps.Data.Sqlite.Migrations
                     b.Property<double?>("ReceivedQuantity")
                         .HasColumnType("REAL");
 
+                    b.Property<Guid?>("SourceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceType")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Warehouse")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1192,6 +1278,54 @@ namespace CrisisOps.Data.Sqlite.Migrations
                     b.HasIndex("RegionPath");
 
                     b.ToTable("sites", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisOps.Domain.Resources.AgreementActivation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActivatedAt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActivatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgreementId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("HeadquartersId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("IncidentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganisationCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProposalId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AgreementId");
+
+                    b.HasIndex("IncidentId");
+
+                    b.ToTable("agreement_activations", (string)null);
                 });
 
             modelBuilder.Entity("CrisisOps.Domain.Resources.AgreementLine", b =>
@@ -2539,6 +2673,70 @@ namespace CrisisOps.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("CrisisOps.Domain.Dispatch.MatchProposal", b =>
+                {
+                    b.OwnsMany("CrisisOps.Domain.Dispatch.MatchProposalLine", "Lines", b1 =>
+                        {
+                            b1.Property<Guid>("ProposalId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("Number")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<Guid?>("ActivationId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<double>("ArrivalMinutes")
+                                .HasColumnType("REAL");
+
+                            b1.Property<Guid?>("ClaimId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<double>("DistanceKm")
+                                .HasColumnType("REAL");
+
+                            b1.Property<string>("Kind")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<bool>("Late")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<double>("LeadMinutes")
+                                .HasColumnType("REAL");
+
+                            b1.Property<Guid?>("OrderId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<double>("Quantity")
+                                .HasColumnType("REAL");
+
+                            b1.Property<string>("Reference")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<Guid?>("ReservationId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("SourceName")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("ProposalId", "Number");
+
+                            b1.ToTable("match_proposal_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ProposalId");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
             modelBuilder.Entity("CrisisOps.Domain.Incidents.IncidentReport", b =>
                 {
                     b.HasOne("CrisisOps.Domain.Incidents.Incident", null)
@@ -2555,6 +2753,36 @@ namespace CrisisOps.Data.Sqlite.Migrations
                         .HasForeignKey("NeedId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("CrisisOps.Domain.Resources.AgreementActivation", b =>
+                {
+                    b.OwnsMany("CrisisOps.Domain.Resources.AgreementDraw", "Draws", b1 =>
+                        {
+                            b1.Property<Guid>("ActivationId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("Number")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("ItemCode")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<double>("Quantity")
+                                .HasColumnType("REAL");
+
+                            b1.HasKey("ActivationId", "Number");
+
+                            b1.ToTable("agreement_draws", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ActivationId");
+                        });
+
+                    b.Navigation("Draws");
                 });
 
             modelBuilder.Entity("CrisisOps.Domain.Resources.AgreementLine", b =>

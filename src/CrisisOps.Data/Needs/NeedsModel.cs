@@ -48,7 +48,10 @@ internal sealed class NeedClaimMapping : IEntityTypeConfiguration<NeedClaim>
         b.Property(c => c.ClaimedBy).HasMaxLength(64);
         b.Property(c => c.DeliveredBy).HasMaxLength(64);
         b.Property(c => c.ReceivedBy).HasMaxLength(64);
+        b.Property(c => c.Warehouse).HasMaxLength(64);
+        b.Property(c => c.SourceType).HasMaxLength(40);
         b.Ignore(c => c.IsOpen);
+        b.Ignore(c => c.IsAllocation);
         b.HasIndex(c => c.NeedId);
         b.HasIndex(c => new { c.Organisation, c.Status });
     }

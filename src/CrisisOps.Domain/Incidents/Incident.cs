@@ -31,7 +31,7 @@ public sealed class Incident
 
         Id = id;
         Number = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"INC-{now.UtcDateTime:yyyyMMdd-HHmmss}-{id.ToString("N")[^4..].ToUpperInvariant()}");
+            $"INC-{now.UtcDateTime:yyyyMMdd-HHmmss}-{id.ToString("N")[^8..].ToUpperInvariant()}");
         Title = details.Title.Trim();
         Description = details.Description?.Trim() ?? "";
         Category = details.Category;
@@ -53,7 +53,7 @@ public sealed class Incident
     public Guid Id { get; private set; }
 
     /// <summary>
-    /// Human reference, e.g. <c>INC-20260712-081502-3F9A</c>: the UTC second of the report plus 16 random
+    /// Human reference, e.g. <c>INC-20260712-081502-3F9A0C71</c>: the UTC second of the report plus 32 random
     /// bits, so two incidents collide only when reported in the same second with the same bits.
     /// </summary>
     public string Number { get; private set; } = "";

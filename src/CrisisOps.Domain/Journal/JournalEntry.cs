@@ -146,4 +146,10 @@ public static class JournalTypes
     public const string OrderDone = "order.done";
     public const string OrderCannotDo = "order.cannot-do";
     public const string OrderEscalated = "order.escalated";
+
+    // Dispatch (资源调度): agreement activations and matching proposals that join the pool, the board and the orders.
+    public const string AgreementActivated = "agreement.activated";
+    public const string ProposalMade = "proposal.made";
+    public const string ProposalAccepted = "proposal.accepted";
+    public const string NeedAllocated = "need.allocated";
 }

@@ -175,10 +175,12 @@ public sealed class Need
         && char.IsAsciiLetterOrDigit(code[0]) && char.IsAsciiLetterOrDigit(code[^1]);
 
     /// <summary>
-    /// An organisation commits to deliver <paramref name="quantity"/> by <paramref name="promisedBy"/>.
+    /// An organisation commits to deliver <paramref name="quantity"/> by <paramref name="promisedBy"/>; with an
+    /// <paramref name="origin"/>, headquarters allocates from the pool or an agreement (an accepted proposal).
     /// </summary>
     /// <exception cref="DomainException">invalid-quantity, invalid-promise (422); need-not-open, claim-exceeds-remaining (409).</exception>
-    public NeedClaim Claim(Guid claimId, string organisation, decimal quantity, DateTimeOffset promisedBy, string actor, DateTimeOffset now)
+    public NeedClaim Claim(Guid claimId, string organisation, decimal quantity, DateTimeOffset promisedBy, string actor, DateTimeOffset now,
+        ClaimOrigin? origin = null)
     {
         EnsureOpen();
         Resources.Quantity.Check(quantity, Discrete, "quantity claimed");
@@ -195,14 +197,21 @@ public sealed class Need
 
         Committed += quantity;
         Version++;
-        return new NeedClaim(claimId, this, organisation, quantity, promisedBy, actor, now);
+        return new NeedClaim(claimId, this, organisation, quantity, promisedBy, actor, now, origin);
     }
 
     /// <summary>The organisation takes its claim back: the quantity returns to the board.</summary>
-    /// <exception cref="DomainException">claim-not-active (409).</exception>
+    /// <exception cref="DomainException">claim-not-active, claim-is-allocation (409).</exception>
     public void Withdraw(NeedClaim claim, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(claim);
+        if (claim.IsAllocation)
+        {
+            // An allocation is carried by an order: the partner refuses the order (cannot-do) and headquarters re-plans.
+            throw DomainException.Conflict("claim-is-allocation",
+                "Headquarters allocated this quantity by an order; refuse the order instead of withdrawing the claim.");
+        }
+
         claim.End(ClaimStatus.Withdrawn, now);
         Committed -= claim.Quantity;
         Version++;

@@ -24,18 +24,31 @@ public enum ClaimStatus
 }
 
 /// <summary>
-/// An organisation's commitment to deliver part or all of a need by a promised time (认领). Created only by
-/// <see cref="Need.Claim"/>, and changed only through the need, which keeps the totals in step.
+/// Where a claim came from when headquarters, not an organisation on the board, made it: an accepted
+/// matching proposal that sends goods from one of our warehouses (<paramref name="Warehouse"/> set) or
+/// draws on a partner's agreement. <paramref name="OrderId"/> is the order that carries the delivery.
+/// </summary>
+public sealed record ClaimOrigin(string SourceType, Guid SourceId, string? Warehouse, Guid? OrderId);
+
+/// <summary>
+/// A commitment to deliver part or all of a need by a promised time (认领): an organisation's claim on the
+/// board, or headquarters' allocation from the pool or an agreement (<see cref="ClaimOrigin"/>). Created
+/// only by <see cref="Need.Claim"/>, and changed only through the need, which keeps the totals in step.
 /// </summary>
 public sealed class NeedClaim
 {
     private NeedClaim() { }
 
-    internal NeedClaim(Guid id, Need need, string organisation, decimal quantity, DateTimeOffset promisedBy, string actor, DateTimeOffset now)
+    internal NeedClaim(Guid id, Need need, string organisation, decimal quantity, DateTimeOffset promisedBy, string actor, DateTimeOffset now,
+        ClaimOrigin? origin = null)
     {
         Id = id;
         NeedId = need.Id;
         Organisation = organisation;
+        Warehouse = origin?.Warehouse;
+        SourceType = origin?.SourceType;
+        SourceId = origin?.SourceId;
+        OrderId = origin?.OrderId;
         Quantity = quantity;
         PromisedBy = promisedBy;
         ClaimedBy = actor;
@@ -47,8 +60,22 @@ public sealed class NeedClaim
 
     public Guid NeedId { get; private set; }
 
-    /// <summary>Code of the claiming organisation.</summary>
+    /// <summary>Code of the claiming organisation; empty when the goods come from our own warehouse.</summary>
     public string Organisation { get; private set; } = "";
+
+    /// <summary>The warehouse the goods come from, for an allocation from our stock.</summary>
+    public string? Warehouse { get; private set; }
+
+    /// <summary>What made the claim when headquarters did (e.g. <c>stock-reservation</c>, <c>agreement-activation</c>).</summary>
+    public string? SourceType { get; private set; }
+
+    public Guid? SourceId { get; private set; }
+
+    /// <summary>The order that carries the delivery, for an allocation by headquarters.</summary>
+    public Guid? OrderId { get; private set; }
+
+    /// <summary>Made by headquarters from a matching proposal rather than claimed on the board.</summary>
+    public bool IsAllocation => SourceType is not null;
 
     public decimal Quantity { get; private set; }
 

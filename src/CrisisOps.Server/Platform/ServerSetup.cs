@@ -7,6 +7,7 @@ using CrisisOps.Server.Demo;
 using CrisisOps.Server.Features.Access;
 using CrisisOps.Server.Features.Command;
 using CrisisOps.Server.Features.Deadlines;
+using CrisisOps.Server.Features.Dispatch;
 using CrisisOps.Server.Features.Incidents;
 using CrisisOps.Server.Features.Journal;
 using CrisisOps.Server.Features.Needs;
@@ -128,6 +129,9 @@ public static class ServerSetup
         services.AddSingleton<IDeadlineMissHandler, FirstReportMissed>();
         services.AddSingleton<NeedBoard>();
         services.AddSingleton<IDeadlineMissHandler, ClaimDeliveryMissed>();
+        services.AddSingleton<AgreementActivator>();
+        services.AddSingleton<NeedProposals>();
+        services.AddSingleton<IClaimSettlement, StockAllocationSettlement>();
         services.AddSingleton<CommandSettings>();
         services.AddSingleton<HqTemplateCatalog>();
         services.AddSingleton<HeadquartersFormationDuty>();
@@ -250,6 +254,8 @@ public static class ServerSetup
         app.MapAgreementEndpoints();
         app.MapArrivalEndpoints();
         app.MapNeedEndpoints();
+        app.MapAgreementActivationEndpoints();
+        app.MapProposalEndpoints();
         app.MapCommandEndpoints();
         return app;
     }

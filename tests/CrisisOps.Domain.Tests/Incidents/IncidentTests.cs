@@ -120,6 +120,6 @@ public sealed class IncidentTests
     [Fact]
     public void New_WhenCreated_HasReadableNumber()
     {
-        Assert.Matches("^INC-20260712-080000-[0-9A-F]{4}$", New().Number);
+        Assert.Matches("^INC-20260712-080000-[0-9A-F]{8}$", New().Number);
     }
 }

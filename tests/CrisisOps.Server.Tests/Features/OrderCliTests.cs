@@ -46,7 +46,7 @@ public sealed class OrderCliTests(SqliteApp app) : IClassFixture<SqliteApp>, IDi
         var json = JsonDocument.Parse((await _cli.RunAsync("--json", "orders", "board", "--incident", number)).Out).RootElement;
         Assert.Equal(1, json.GetProperty("late").GetInt32());
 
-        var missing = await _cli.RunAsync("orders", "board", "--incident", "INC-00000000-000000-0000");
+        var missing = await _cli.RunAsync("orders", "board", "--incident", "INC-00000000-000000-00000000");
         Assert.NotEqual(0, missing.Exit);
         Assert.Contains("not-found", missing.Err, StringComparison.Ordinal);
 

@@ -22,7 +22,7 @@ public sealed record NeedPublication(NeedRequest Request, string RegionCode);
 /// and retried, so parallel claimers never commit more than the need asks for.
 /// </summary>
 public sealed class NeedBoard(IDbContextFactory<CrisisOpsDbContext> factory, RegionDirectory directory, SqliteWriteGate gate,
-    TimeProvider clock)
+    TimeProvider clock, IEnumerable<IClaimSettlement> settlements)
 {
     /// <summary>The subject type of claim-delivery deadlines.</summary>
     public const string ClaimSubject = "need-claim";
@@ -102,6 +102,7 @@ public sealed class NeedBoard(IDbContextFactory<CrisisOpsDbContext> factory, Reg
             foreach (var claim in open)
             {
                 await EndDeadlineAsync(db, need, claim, met: false, access.Name, now, ct);
+                await SettleAsync(db, need, claim, access.Name, now, ct);
             }
 
             Journal(db, need, access.Name, JournalTypes.NeedCancelled, now,
@@ -185,6 +186,7 @@ public sealed class NeedBoard(IDbContextFactory<CrisisOpsDbContext> factory, Reg
                 await EndDeadlineAsync(db, need, claim, met: true, access.Name, now, ct);
             }
 
+            await SettleAsync(db, need, claim, access.Name, now, ct);
             Journal(db, need, access.Name, JournalTypes.NeedReceiptConfirmed, now, new
             {
                 needId = need.Id, need.Number, claimId = claim.Id, claim.Organisation, claimed = claim.Quantity, received,
@@ -282,6 +284,14 @@ public sealed class NeedBoard(IDbContextFactory<CrisisOpsDbContext> factory, Reg
         db.Append(new JournalRecord(now, actor, met ? JournalTypes.DeadlineMet : JournalTypes.DeadlineCancelled, duty.OriginRegionCode,
             duty.OriginRegionPath, need.IncidentId, new { deadlineId = duty.Id, kind = duty.Kind, claimId = claim.Id, late = duty.WasMetLate },
             need.IsExercise));
+    }
+
+    private async Task SettleAsync(CrisisOpsDbContext db, Need need, NeedClaim claim, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var settlement in settlements)
+        {
+            await settlement.OnClaimEndedAsync(db, need, claim, actor, now, ct);
+        }
     }
 
     private static void Journal(CrisisOpsDbContext db, Need need, string actor, string type, DateTimeOffset now, object payload) =>
