@@ -20,12 +20,13 @@ public sealed record NeedDto(Guid Id, string Number, string What, string? ItemCo
         n.ClosedAt, n.CancelReason, n.IsExercise);
 }
 
+/// <summary>A claim on the board; an allocation by headquarters (an accepted proposal) names its source, warehouse and order.</summary>
 public sealed record ClaimDto(Guid Id, Guid NeedId, string Organisation, decimal Quantity, DateTimeOffset PromisedBy, ClaimStatus Status,
     string ClaimedBy, DateTimeOffset ClaimedAt, DateTimeOffset? DeliveredAt, decimal? ReceivedQuantity, DateTimeOffset? ReceivedAt,
-    string? ReceivedBy, DateTimeOffset? EndedAt)
+    string? ReceivedBy, DateTimeOffset? EndedAt, string? SourceType, string? Warehouse, Guid? OrderId)
 {
     public static ClaimDto Of(NeedClaim c) => new(c.Id, c.NeedId, c.Organisation, c.Quantity, c.PromisedBy, c.Status, c.ClaimedBy, c.ClaimedAt,
-        c.DeliveredAt, c.ReceivedQuantity, c.ReceivedAt, c.ReceivedBy, c.EndedAt);
+        c.DeliveredAt, c.ReceivedQuantity, c.ReceivedAt, c.ReceivedBy, c.EndedAt, c.SourceType, c.Warehouse, c.OrderId);
 }
 
 public sealed record NeedList(IReadOnlyList<NeedDto> Items);
