@@ -203,8 +203,11 @@ public abstract class EpidemicScenarioTests<TApp>(TApp app) : IClassFixture<TApp
         Assert.Equal(12_000m, agreement.GetProperty("lines")[0].GetProperty("remaining").GetDecimal());
         var detail = await p.Community.GetJsonAsync($"/api/v1/needs/{Id(masks)}");
         Assert.Equal(0m, detail.GetProperty("need").GetProperty("remaining").GetDecimal());
-        var allocations = detail.GetProperty("claims").EnumerateArray().ToList();
+        var allocations = detail.GetProperty("claims").EnumerateArray().OrderByDescending(c => c.GetProperty("sourceType").GetString(), StringComparer.Ordinal)
+            .ToList();
         Assert.Equal(["stock-reservation", "agreement-activation"], allocations.Select(c => c.GetProperty("sourceType").GetString()));
+        Assert.Equal([depot, null], allocations.Select(c => c.GetProperty("warehouse").GetString()));
+        Assert.Equal(["", p.Pharmacy], allocations.Select(c => c.GetProperty("organisation").GetString()));
         var transportOrders = (await p.Liaisons["transport"].GetJsonAsync("/api/v1/orders/mine")).GetProperty("items").EnumerateArray().ToList();
         Assert.Contains(transportOrders, o => o.GetProperty("source").ValueKind == JsonValueKind.Object
             && o.GetProperty("source").GetProperty("type").GetString() == "need-proposal");
