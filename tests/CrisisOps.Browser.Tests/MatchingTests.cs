@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace CrisisOps.Browser.Tests;
+
+/// <summary>
+/// Matching in a real browser: the commander asks for a proposal on a mask need, sees our stock first and the
+/// pharmacy's agreement for the rest, picks the delivering unit and accepts; the board shows the need covered.
+/// </summary>
+public sealed class MatchingTests(BrowserServer server) : IClassFixture<BrowserServer>
+{
+    private const string Password = "password-of-a-browser-user";
+    private static readonly PageWaitForFunctionOptions Patient = new() { Timeout = 30_000 };
+
+    private async Task<HttpClient> ApiAsync(string user, string password)
+    {
+        var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        var token = (await (await api.PostAsJsonAsync("api/v1/auth/tokens", new { userName = user, password, name = "browser" }))
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return api;
+    }
+
+    private static async Task<JsonElement> PostAsync(HttpClient api, string url, object body)
+    {
+        var response = await api.PostAsJsonAsync(url, body);
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public async Task Match_WhenTheCommanderAccepts_StockIsReservedTheAgreementDrawnAndTheNeedCovered()
+    {
+        server.Require();
+        using var admin = await ApiAsync("admin", BrowserServer.AdminPassword);
+        await PostAsync(admin, "api/v1/users", new { userName = "match.commander", password = Password });
+        await PostAsync(admin, "api/v1/users/match.commander/roles", new { role = "commander", regionCode = "KRE-01" });
+        await PostAsync(admin, "api/v1/organisations", new { code = "match-pharmacy", name = "康健大药房 Kangjian Pharmacy", kind = "enterprise", regionCode = "KRE-01" });
+        var agreement = await PostAsync(admin, "api/v1/agreements", new
+        {
+            organisation = "match-pharmacy", title = "口罩储备协议", activationLeadMinutes = 120, regionCode = "KRE-01",
+            lines = new[] { new { item = "masks", quantity = 50_000 } }, validFrom = "2026-01-01", validTo = "2030-12-31",
+        });
+        await PostAsync(admin, "api/v1/warehouses", new { code = "match-depot", name = "应急物资储备库 Depot", regionCode = "KRE-01-01" });
+        await PostAsync(admin, "api/v1/stock/receive", new { warehouse = "match-depot", item = "masks", quantity = 3000 });
+
+        using var commanderApi = await ApiAsync("match.commander", Password);
+        var incident = await PostAsync(commanderApi, "api/v1/incidents", new
+        {
+            title = "Cluster of cases 聚集性疫情", category = "public-health", type = "epidemic", severity = "II", regionCode = "KRE-01-01",
+        });
+        var incidentId = incident.GetProperty("id").GetString();
+        await PostAsync(commanderApi, $"api/v1/incidents/{incidentId}/headquarters", new { template = "epidemic", commander = "match.commander" });
+        var need = await PostAsync(commanderApi, "api/v1/needs", new
+        {
+            what = "口罩 Masks", itemCode = "masks", quantity = 10_000, unit = "pieces", discrete = true, regionCode = "KRE-01-01",
+            priority = "urgent", neededBy = TimeProvider.System.GetUtcNow().AddHours(8).ToString("O", CultureInfo.InvariantCulture),
+            incidentId, publisherKind = "hq",
+        });
+        var number = need.GetProperty("number").GetString()!;
+
+        var page = await server.SignInAsync("match.commander", Password);
+        await page.GotoAsync("console/needs");
+        await page.WaitForFunctionAsync("() => window.Blazor !== undefined", null, Patient);
+        var row = page.Locator($"[data-testid=need-row][data-number='{number}']");
+        await row.WaitForAsync(new() { Timeout = 30_000 });
+        await Task.Delay(1500); // let the circuit connect
+
+        await row.GetByTestId("match-open").ClickAsync();
+        var proposal = page.GetByTestId("proposal");
+        await proposal.WaitForAsync(new() { Timeout = 30_000 });
+        var lines = proposal.GetByTestId("proposal-line");
+        Assert.Equal(2, await lines.CountAsync());
+        Assert.Equal(("stock", "match-depot", "3000"), (await lines.Nth(0).GetAttributeAsync("data-kind"),
+            await lines.Nth(0).GetAttributeAsync("data-reference"), await lines.Nth(0).GetByTestId("proposal-quantity").InnerTextAsync()));
+        Assert.Equal(("agreement", agreement.GetProperty("id").GetString()), (await lines.Nth(1).GetAttributeAsync("data-kind"),
+            await lines.Nth(1).GetAttributeAsync("data-reference")));
+        await BrowserServer.ScreenshotAsync(page, "30-needs-matching-proposal");
+
+        var transport = await proposal.GetByTestId("proposal-unit").Locator("option").Filter(new() { HasTextString = "交通" }).First.GetAttributeAsync("value");
+        await proposal.GetByTestId("proposal-unit").SelectOptionAsync(transport!);
+        await proposal.GetByTestId("proposal-accept").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=proposal]')?.dataset.status === 'accepted'", null, Patient);
+        await page.WaitForFunctionAsync(
+            $"() => document.querySelector(\"[data-testid=need-row][data-number='{number}'] [data-testid=need-remaining]\")?.innerText.startsWith('0 / 10000')",
+            null, Patient);
+
+        var stock = await commanderApi.GetFromJsonAsync<JsonElement>("api/v1/warehouses/match-depot/stock");
+        var masks = stock.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("itemCode").GetString() == "masks");
+        Assert.Equal((3000m, 3000m), (masks.GetProperty("onHand").GetDecimal(), masks.GetProperty("reserved").GetDecimal()));
+        var drawn = await commanderApi.GetFromJsonAsync<JsonElement>($"api/v1/agreements/{agreement.GetProperty("id").GetString()}");
+        Assert.Equal(7000m, drawn.GetProperty("lines")[0].GetProperty("drawn").GetDecimal());
+    }
+}
