@@ -93,5 +93,29 @@ public sealed class MatchingTests(BrowserServer server) : IClassFixture<BrowserS
         Assert.Equal((3000m, 3000m), (masks.GetProperty("onHand").GetDecimal(), masks.GetProperty("reserved").GetDecimal()));
         var drawn = await commanderApi.GetFromJsonAsync<JsonElement>($"api/v1/agreements/{agreement.GetProperty("id").GetString()}");
         Assert.Equal(7000m, drawn.GetProperty("lines")[0].GetProperty("drawn").GetDecimal());
+
+        // On the incident's command page the commander activates the agreement for 1,000 more masks by hand.
+        var agreementId = agreement.GetProperty("id").GetString();
+        await page.GotoAsync($"console/incidents/{incidentId}/command");
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=command-title]')?.dataset.ready === 'true'", null, Patient);
+        var form = page.GetByTestId("activate-agreement");
+        await form.GetByTestId("agreement-line").SelectOptionAsync($"{agreementId}|masks");
+        await form.GetByTestId("agreement-quantity").FillAsync("1000");
+        await form.GetByTestId("agreement-activate").ClickAsync();
+        for (var tries = 0; tries < 60; tries++)
+        {
+            drawn = await commanderApi.GetFromJsonAsync<JsonElement>($"api/v1/agreements/{agreementId}");
+            if (drawn.GetProperty("lines")[0].GetProperty("drawn").GetDecimal() == 8000m)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Equal(8000m, drawn.GetProperty("lines")[0].GetProperty("drawn").GetDecimal());
+        var activations = await commanderApi.GetFromJsonAsync<JsonElement>($"api/v1/agreements/{agreementId}/activations");
+        Assert.Equal(2, activations.GetArrayLength());
+        await BrowserServer.ScreenshotAsync(page, "31-command-agreement-activated");
     }
 }

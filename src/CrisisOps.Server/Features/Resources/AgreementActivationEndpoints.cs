@@ -1,10 +1,8 @@
-using System.Globalization;
 using CrisisOps.Data;
 using CrisisOps.Domain.Access;
 using CrisisOps.Domain.Command;
 using CrisisOps.Domain.Resources;
 using CrisisOps.Server.Features.Command;
-using CrisisOps.Server.Features.Incidents;
 using CrisisOps.Server.Platform;
 using CrisisOps.Server.Platform.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,8 +38,8 @@ public static class AgreementActivationEndpoints
         return app;
     }
 
-    private static async Task<Created<ActivationDto>> ActivateAsync(Guid id, ActivationRequest body, CallerAccessor caller, StockKeeper keeper,
-        AgreementActivator activator, TimeProvider clock, CancellationToken ct)
+    private static async Task<Created<ActivationDto>> ActivateAsync(Guid id, ActivationRequest body, CallerAccessor caller,
+        AgreementActivator activator, CancellationToken ct)
     {
         var errors = new FieldErrors();
         errors.Check(!string.IsNullOrWhiteSpace(body.Incident), "incident", "Required: the incident (id or INC- number) whose headquarters activates.");
@@ -59,24 +57,10 @@ public static class AgreementActivationEndpoints
         errors.Check(body.Priority is null || ApiWords.TryParse(body.Priority, out priority), "priority", "One of urgent, high, normal, low.");
         errors.ThrowIfAny();
 
-        var access = await caller.GetAsync(ct);
         var draws = lines.Select(l => new AgreementDrawRequest(l!.Item!, l.Quantity!.Value)).ToList();
-        var (activation, order, agreement) = await keeper.RunAsync(async db =>
-        {
-            var now = clock.GetUtcNow();
-            var agreement = await db.PartnerAgreements.Include(a => a.Lines).SingleOrDefaultAsync(a => a.Id == id, ct)
-                ?? throw ProblemException.NotFound($"Agreement '{id}'");
-            var incident = await IncidentQueries.FindAsync(db, body.Incident!, ct) ?? throw ProblemException.NotFound($"Incident '{body.Incident}'");
-            var hq = await db.Headquarters.SingleOrDefaultAsync(h => h.IncidentId == incident.Id, ct)
-                ?? throw new ProblemException(StatusCodes.Status409Conflict, "no-headquarters", "No headquarters",
-                    $"Incident {incident.Number} has no headquarters yet; form it first, then activate agreements from it.");
-            var what = body.What?.Trim() is { Length: > 0 } text ? text : await DescribeAsync(db, agreement, draws, ct);
-            var dueBy = body.DueBy ?? now + TimeSpan.FromMinutes(agreement.ActivationLeadMinutes);
-            var where = new OrderPlace(body.DeliverTo?.RegionCode ?? incident.RegionCode, body.DeliverTo?.SiteCode, body.DeliverTo?.Text);
-            var (activation, order) = await activator.ActivateAsync(db, access, agreement, hq,
-                new ActivationOrder(draws, what, body.Details, where, dueBy, priority, null), now, ct);
-            return (activation, order, agreement);
-        }, ct);
+        var (activation, order, agreement) = await activator.ActivateForIncidentAsync(await caller.GetAsync(ct), id, body.Incident!,
+            new ActivationWish(draws, body.What, body.Details, body.DeliverTo is { } to ? new OrderPlace(to.RegionCode, to.SiteCode, to.Text) : null,
+                body.DueBy, priority), ct);
 
         return TypedResults.Created($"/api/v1/agreements/{id}/activations", ToDto(activation, order.DueBy, agreement));
     }
@@ -95,20 +79,6 @@ public static class AgreementActivationEndpoints
         var orderIds = activations.Select(a => a.OrderId).OfType<Guid>().ToList();
         var due = await db.Orders.AsNoTracking().Where(o => orderIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.DueBy, ct);
         return TypedResults.Ok(activations.Select(a => ToDto(a, a.OrderId is { } o && due.TryGetValue(o, out var d) ? d : null, agreement)).ToArray());
-    }
-
-    /// <summary>The order's words when the caller gives none: the agreement and what is drawn, in Chinese and English.</summary>
-    private static async Task<string> DescribeAsync(CrisisOpsDbContext db, PartnerAgreement agreement, List<AgreementDrawRequest> draws,
-        CancellationToken ct)
-    {
-        var codes = draws.Select(d => d.ItemCode).ToList();
-        var items = await db.Items.AsNoTracking().Where(i => codes.Contains(i.Code)).ToDictionaryAsync(i => i.Code, StringComparer.Ordinal, ct);
-        string Zh(AgreementDrawRequest d) => items.TryGetValue(d.ItemCode, out var i)
-            ? string.Create(CultureInfo.InvariantCulture, $"{i.NameZh}{d.Quantity:0.###}{i.UnitZh}") : d.ItemCode;
-        string En(AgreementDrawRequest d) => items.TryGetValue(d.ItemCode, out var i)
-            ? string.Create(CultureInfo.InvariantCulture, $"{d.Quantity:0.###} {i.UnitEn} {i.NameEn}") : d.ItemCode;
-        var text = $"按协议“{agreement.Title}”供应{string.Join("、", draws.Select(Zh))} / Supply {string.Join(", ", draws.Select(En))} under the agreement";
-        return text.Length <= Order.MaxWhatLength ? text : text[..Order.MaxWhatLength];
     }
 
     private static ActivationDto ToDto(AgreementActivation a, DateTimeOffset? dueBy, PartnerAgreement agreement) =>

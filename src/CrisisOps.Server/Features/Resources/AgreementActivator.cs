@@ -1,9 +1,11 @@
+using System.Globalization;
 using CrisisOps.Data;
 using CrisisOps.Domain.Access;
 using CrisisOps.Domain.Command;
 using CrisisOps.Domain.Journal;
 using CrisisOps.Domain.Resources;
 using CrisisOps.Server.Features.Command;
+using CrisisOps.Server.Features.Incidents;
 using CrisisOps.Server.Platform;
 using Microsoft.EntityFrameworkCore;
 using Paths = CrisisOps.Domain.Regions.RegionPath;
@@ -15,13 +17,46 @@ public sealed record ActivationOrder(IReadOnlyList<AgreementDrawRequest> Draws, 
     OrderPriority Priority, Guid? ProposalId);
 
 /// <summary>
+/// What a person asks when activating by hand: the draws, and optionally the order's words (default: what is
+/// drawn, in Chinese and English), place (default: the incident's region) and due time (default: now + lead time).
+/// </summary>
+public sealed record ActivationWish(IReadOnlyList<AgreementDrawRequest> Draws, string? What, string? Details, OrderPlace? DeliverTo,
+    DateTimeOffset? DueBy, OrderPriority Priority);
+
+/// <summary>
 /// Activates a partner agreement (启动应急协作协议) for an incident: draws the quantities on the agreement
 /// and gives the partner an order from the incident's headquarters, tracked like any order (acknowledge in
 /// time, done by the due time, or it escalates). Works in the caller's unit of work and does not save, so
 /// an accepted matching proposal can activate agreements, reserve stock and issue orders in one transaction.
 /// </summary>
-public sealed class AgreementActivator(OrderDesk desk)
+public sealed class AgreementActivator(OrderDesk desk, StockKeeper keeper, TimeProvider clock)
 {
+    /// <summary>
+    /// Activates an agreement for an incident by hand (API and console) and saves: finds the incident's headquarters,
+    /// fills in the defaults, and reruns on a fresh read when the agreement changed meanwhile.
+    /// </summary>
+    /// <exception cref="ProblemException">404 agreement or incident; 409 no-headquarters; and those of <see cref="ActivateAsync"/>.</exception>
+    public Task<(AgreementActivation Activation, Order Order, PartnerAgreement Agreement)> ActivateForIncidentAsync(CallerAccess access,
+        Guid agreementId, string incidentKey, ActivationWish wish, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(wish);
+        return keeper.RunAsync(async db =>
+        {
+            var now = clock.GetUtcNow();
+            var agreement = await db.PartnerAgreements.Include(a => a.Lines).SingleOrDefaultAsync(a => a.Id == agreementId, ct)
+                ?? throw ProblemException.NotFound($"Agreement '{agreementId}'");
+            var incident = await IncidentQueries.FindAsync(db, incidentKey, ct) ?? throw ProblemException.NotFound($"Incident '{incidentKey}'");
+            var hq = await db.Headquarters.SingleOrDefaultAsync(h => h.IncidentId == incident.Id, ct)
+                ?? throw new ProblemException(StatusCodes.Status409Conflict, "no-headquarters", "No headquarters",
+                    $"Incident {incident.Number} has no headquarters yet; form it first, then activate agreements from it.");
+            var what = wish.What?.Trim() is { Length: > 0 } text ? text : await DescribeAsync(db, agreement, wish.Draws, ct);
+            var where = wish.DeliverTo is { } to ? to with { RegionCode = to.RegionCode ?? incident.RegionCode } : new OrderPlace(incident.RegionCode, null, null);
+            var (activation, order) = await ActivateAsync(db, access, agreement, hq, new ActivationOrder(wish.Draws, what, wish.Details, where,
+                wish.DueBy ?? now + TimeSpan.FromMinutes(agreement.ActivationLeadMinutes), wish.Priority, null), now, ct);
+            return (activation, order, agreement);
+        }, ct);
+    }
+
     /// <exception cref="ProblemException">403 without ActivateAgreements (or IssueOrders) at the incident's region; 422 agreement-not-here.</exception>
     /// <exception cref="DomainException">invalid-quantity, not-in-agreement (422); agreement-not-valid, over-commitment (409).</exception>
     public async Task<(AgreementActivation Activation, Order Order)> ActivateAsync(CrisisOpsDbContext db, CallerAccess access,
@@ -82,5 +117,19 @@ public sealed class AgreementActivator(OrderDesk desk)
             proposalId = request.ProposalId,
         }, hq.IsExercise));
         return (activation, order);
+    }
+
+    /// <summary>The order's words when the caller gives none: the agreement and what is drawn, in Chinese and English.</summary>
+    private static async Task<string> DescribeAsync(CrisisOpsDbContext db, PartnerAgreement agreement, IReadOnlyList<AgreementDrawRequest> draws,
+        CancellationToken ct)
+    {
+        var codes = draws.Select(d => d.ItemCode).ToList();
+        var items = await db.Items.AsNoTracking().Where(i => codes.Contains(i.Code)).ToDictionaryAsync(i => i.Code, StringComparer.Ordinal, ct);
+        string Zh(AgreementDrawRequest d) => items.TryGetValue(d.ItemCode, out var i)
+            ? string.Create(CultureInfo.InvariantCulture, $"{i.NameZh}{d.Quantity:0.###}{i.UnitZh}") : d.ItemCode;
+        string En(AgreementDrawRequest d) => items.TryGetValue(d.ItemCode, out var i)
+            ? string.Create(CultureInfo.InvariantCulture, $"{d.Quantity:0.###} {i.UnitEn} {i.NameEn}") : d.ItemCode;
+        var text = $"按协议“{agreement.Title}”供应{string.Join("、", draws.Select(Zh))} / Supply {string.Join(", ", draws.Select(En))} under the agreement";
+        return text.Length <= Order.MaxWhatLength ? text : text[..Order.MaxWhatLength];
     }
 }
