@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using CrisisOps.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -74,6 +75,17 @@ public sealed class BrowserServer : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Demo:Password", DemoPassword);
         builder.UseSetting("RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("RateLimits:PublicPerMinute", "100000");
+    }
+
+    /// <summary>An API client for the running server, signed in as <paramref name="user"/> with a bearer token (for setting up and checking).</summary>
+    public async Task<HttpClient> ApiAsync(string user, string password)
+    {
+        var api = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        var response = await api.PostAsJsonAsync("api/v1/auth/tokens", new { userName = user, password, name = "browser" });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("token").GetString();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return api;
     }
 
     /// <summary>A fresh browser context (its own cookies) in the given language, signed in as the user.</summary>

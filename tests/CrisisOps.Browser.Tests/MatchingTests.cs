@@ -15,15 +15,6 @@ public sealed class MatchingTests(BrowserServer server) : IClassFixture<BrowserS
     private const string Password = "password-of-a-browser-user";
     private static readonly PageWaitForFunctionOptions Patient = new() { Timeout = 30_000 };
 
-    private async Task<HttpClient> ApiAsync(string user, string password)
-    {
-        var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        var token = (await (await api.PostAsJsonAsync("api/v1/auth/tokens", new { userName = user, password, name = "browser" }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return api;
-    }
-
     private static async Task<JsonElement> PostAsync(HttpClient api, string url, object body)
     {
         var response = await api.PostAsJsonAsync(url, body);
@@ -35,7 +26,7 @@ public sealed class MatchingTests(BrowserServer server) : IClassFixture<BrowserS
     public async Task Match_WhenTheCommanderAccepts_StockIsReservedTheAgreementDrawnAndTheNeedCovered()
     {
         server.Require();
-        using var admin = await ApiAsync("admin", BrowserServer.AdminPassword);
+        using var admin = await server.ApiAsync("admin", BrowserServer.AdminPassword);
         await PostAsync(admin, "api/v1/users", new { userName = "match.commander", password = Password });
         await PostAsync(admin, "api/v1/users/match.commander/roles", new { role = "commander", regionCode = "KRE-01" });
         await PostAsync(admin, "api/v1/organisations", new { code = "match-pharmacy", name = "康健大药房 Kangjian Pharmacy", kind = "enterprise", regionCode = "KRE-01" });
@@ -47,7 +38,7 @@ public sealed class MatchingTests(BrowserServer server) : IClassFixture<BrowserS
         await PostAsync(admin, "api/v1/warehouses", new { code = "match-depot", name = "应急物资储备库 Depot", regionCode = "KRE-01-01" });
         await PostAsync(admin, "api/v1/stock/receive", new { warehouse = "match-depot", item = "masks", quantity = 3000 });
 
-        using var commanderApi = await ApiAsync("match.commander", Password);
+        using var commanderApi = await server.ApiAsync("match.commander", Password);
         var incident = await PostAsync(commanderApi, "api/v1/incidents", new
         {
             title = "Cluster of cases 聚集性疫情", category = "public-health", type = "epidemic", severity = "II", regionCode = "KRE-01-01",

@@ -12,15 +12,6 @@ public sealed class NeedsBoardTests(BrowserServer server) : IClassFixture<Browse
     private const string Password = "password-of-a-browser-user";
     private static readonly PageWaitForFunctionOptions Patient = new() { Timeout = 30_000 };
 
-    private async Task<HttpClient> ApiAsync(string user, string password)
-    {
-        var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        var token = (await (await api.PostAsJsonAsync("api/v1/auth/tokens", new { userName = user, password, name = "browser" }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return api;
-    }
-
     private static async Task UserAsync(HttpClient admin, string name, object role)
     {
         (await admin.PostAsJsonAsync("api/v1/users", new { userName = name, password = Password })).EnsureSuccessStatusCode();
@@ -31,13 +22,13 @@ public sealed class NeedsBoardTests(BrowserServer server) : IClassFixture<Browse
     public async Task Board_WhenAnNgoMemberClaimsPartAndTheCommunityConfirms_RemainingDropsAndTheClaimIsReceived()
     {
         server.Require();
-        using var admin = await ApiAsync("admin", BrowserServer.AdminPassword);
+        using var admin = await server.ApiAsync("admin", BrowserServer.AdminPassword);
         (await admin.PostAsJsonAsync("api/v1/organisations", new { code = "danube-aid", name = "多瑙河互助会 Danube Aid", kind = "ngo", regionCode = "KRE-01" }))
             .EnsureSuccessStatusCode();
         await UserAsync(admin, "ngo.member", new { role = "partner-member", regionCode = "KRE-01", organisation = "danube-aid" });
         await UserAsync(admin, "community.officer", new { role = "community-officer", regionCode = "KRE-01-01" });
 
-        using var officerApi = await ApiAsync("community.officer", Password);
+        using var officerApi = await server.ApiAsync("community.officer", Password);
         var need = await (await officerApi.PostAsJsonAsync("api/v1/needs", new
         {
             what = "Drinking water 饮用水", quantity = 100, unit = "boxes", discrete = true, regionCode = "KRE-01-01", priority = "urgent",

@@ -11,11 +11,8 @@ public sealed class OrderBoardTests(BrowserServer server) : IClassFixture<Browse
     [Fact]
     public async Task Board_WhenLiaisonAcknowledgesInTheConsole_ShowsTheOrderAcknowledged()
     {
-        using var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        using var api = await server.ApiAsync("commander.krems", BrowserServer.DemoPassword);
         var commander = await server.SignInAsync("commander.krems", BrowserServer.DemoPassword);
-        var token = (await (await api.PostAsJsonAsync("api/v1/auth/tokens", new { userName = "commander.krems", password = BrowserServer.DemoPassword, name = "browser" }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        api.DefaultRequestHeaders.Authorization = new("Bearer", token);
         var incident = await (await api.PostAsJsonAsync("api/v1/incidents", new
         {
             title = "Underpass flooded 地下通道积水", category = "natural-disaster", type = "waterlogging", severity = "II", regionCode = "KRE-01-01",

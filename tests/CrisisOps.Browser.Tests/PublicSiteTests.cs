@@ -12,10 +12,7 @@ public sealed class PublicSiteTests(BrowserServer server) : IClassFixture<Browse
     public async Task PublicCity_WhenTitleIsHostile_RendersItAsText()
     {
         server.Require();
-        using var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        var token = (await (await api.PostAsJsonAsync("api/v1/auth/tokens", new { userName = "duty.krems", password = BrowserServer.DemoPassword }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        api.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        using var api = await server.ApiAsync("duty.krems", BrowserServer.DemoPassword);
         var created = await (await api.PostAsJsonAsync("api/v1/incidents", new
         {
             title = Hostile, category = "natural-disaster", type = "flood", severity = "III", location = new { lat = 48.4105, lon = 15.602 },

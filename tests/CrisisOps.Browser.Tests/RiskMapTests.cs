@@ -13,10 +13,7 @@ public sealed class RiskMapTests(BrowserServer server) : IClassFixture<BrowserSe
         var page = await server.SignInAsync("commander.krems", BrowserServer.DemoPassword);
         await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=map]')?.dataset.ready === 'true'", null, new() { Timeout = 30_000 });
 
-        using var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        var token = (await (await api.PostAsJsonAsync("api/v1/auth/tokens", new { userName = "analyst.krems", password = BrowserServer.DemoPassword }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        api.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        using var api = await server.ApiAsync("analyst.krems", BrowserServer.DemoPassword);
         var stations = await api.GetFromJsonAsync<JsonElement>("api/v1/stations");
         var community = stations.GetProperty("items").EnumerateArray()
             .Single(s => s.GetProperty("code").GetString() == "KRE-WL-STEIN").GetProperty("regionCode").GetString();
@@ -45,10 +42,7 @@ public sealed class RiskMapTests(BrowserServer server) : IClassFixture<BrowserSe
         var page = await server.SignInAsync("commander.krems", BrowserServer.DemoPassword);
         await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=map]')?.dataset.ready === 'true'", null, new() { Timeout = 30_000 });
 
-        using var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        var token = (await (await api.PostAsJsonAsync("api/v1/auth/tokens", new { userName = "analyst.krems", password = BrowserServer.DemoPassword }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        api.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        using var api = await server.ApiAsync("analyst.krems", BrowserServer.DemoPassword);
         var stations = await api.GetFromJsonAsync<JsonElement>("api/v1/stations");
         var community = stations.GetProperty("items").EnumerateArray()
             .Single(s => s.GetProperty("code").GetString() == "KRE-WL-KREMSFLUSS").GetProperty("regionCode").GetString();

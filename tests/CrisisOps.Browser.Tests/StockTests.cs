@@ -14,10 +14,7 @@ public sealed class StockTests(BrowserServer server) : IClassFixture<BrowserServ
     {
         var page = await server.SignInAsync("admin", BrowserServer.AdminPassword);
 
-        using var api = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        var token = (await (await api.PostAsJsonAsync("api/v1/auth/tokens", new { userName = "admin", password = BrowserServer.AdminPassword }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        api.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        using var api = await server.ApiAsync("admin", BrowserServer.AdminPassword);
         var code = "browser-depot-" + Guid.NewGuid().ToString("N")[..6];
         (await api.PostAsJsonAsync("api/v1/warehouses", new { code, name = "Krems depot 克雷姆斯储备库", regionCode = "KRE" })).EnsureSuccessStatusCode();
 
