@@ -80,6 +80,7 @@ public sealed class BrowserServer : WebApplicationFactory<Program>, IAsyncLifeti
     /// <summary>An API client for the running server, signed in as <paramref name="user"/> with a bearer token (for setting up and checking).</summary>
     public async Task<HttpClient> ApiAsync(string user, string password)
     {
+        Require();
         var api = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         var response = await api.PostAsJsonAsync("api/v1/auth/tokens", new { userName = user, password, name = "browser" });
         response.EnsureSuccessStatusCode();
