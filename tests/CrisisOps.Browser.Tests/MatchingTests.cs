@@ -7,7 +7,7 @@ using Microsoft.Playwright;
 namespace CrisisOps.Browser.Tests;
 
 /// <summary>
-/// Matching in a real browser: the commander asks for a proposal on a mask need, sees our stock first and the
+/// Matching in a real browser, on the demo city's depot and pharmacy agreement: the commander asks for a proposal on a mask need, sees our stock first and the
 /// pharmacy's agreement for the rest, picks the delivering unit and accepts; the board shows the need covered.
 /// </summary>
 public sealed class MatchingTests(BrowserServer server) : IClassFixture<BrowserServer>
@@ -29,14 +29,9 @@ public sealed class MatchingTests(BrowserServer server) : IClassFixture<BrowserS
         using var admin = await server.ApiAsync("admin", BrowserServer.AdminPassword);
         await PostAsync(admin, "api/v1/users", new { userName = "match.commander", password = Password });
         await PostAsync(admin, "api/v1/users/match.commander/roles", new { role = "commander", regionCode = "KRE-01" });
-        await PostAsync(admin, "api/v1/organisations", new { code = "match-pharmacy", name = "康健大药房 Kangjian Pharmacy", kind = "enterprise", regionCode = "KRE-01" });
-        var agreement = await PostAsync(admin, "api/v1/agreements", new
-        {
-            organisation = "match-pharmacy", title = "口罩储备协议", activationLeadMinutes = 120, regionCode = "KRE-01",
-            lines = new[] { new { item = "masks", quantity = 50_000 } }, validFrom = "2026-01-01", validTo = "2030-12-31",
-        });
-        await PostAsync(admin, "api/v1/warehouses", new { code = "match-depot", name = "应急物资储备库 Depot", regionCode = "KRE-01-01" });
-        await PostAsync(admin, "api/v1/stock/receive", new { warehouse = "match-depot", item = "masks", quantity = 3000 });
+
+        // The demo city's depot holds 4,000 masks and the Danube Pharmacy chain holds 50,000 for the city by agreement.
+        var agreement = (await admin.GetFromJsonAsync<JsonElement>("api/v1/agreements?organisation=krems-pharmacy")).GetProperty("items")[0];
 
         using var commanderApi = await server.ApiAsync("match.commander", Password);
         var incident = await PostAsync(commanderApi, "api/v1/incidents", new
@@ -65,7 +60,7 @@ public sealed class MatchingTests(BrowserServer server) : IClassFixture<BrowserS
         await proposal.WaitForAsync(new() { Timeout = 30_000 });
         var lines = proposal.GetByTestId("proposal-line");
         Assert.Equal(2, await lines.CountAsync());
-        Assert.Equal(("stock", "match-depot", "3000"), (await lines.Nth(0).GetAttributeAsync("data-kind"),
+        Assert.Equal(("stock", "kre-depot-01", "4000"), (await lines.Nth(0).GetAttributeAsync("data-kind"),
             await lines.Nth(0).GetAttributeAsync("data-reference"), await lines.Nth(0).GetByTestId("proposal-quantity").InnerTextAsync()));
         Assert.Equal(("agreement", agreement.GetProperty("id").GetString()), (await lines.Nth(1).GetAttributeAsync("data-kind"),
             await lines.Nth(1).GetAttributeAsync("data-reference")));
@@ -79,11 +74,11 @@ public sealed class MatchingTests(BrowserServer server) : IClassFixture<BrowserS
             $"() => document.querySelector(\"[data-testid=need-row][data-number='{number}'] [data-testid=need-remaining]\")?.innerText.startsWith('0 / 10000')",
             null, Patient);
 
-        var stock = await commanderApi.GetFromJsonAsync<JsonElement>("api/v1/warehouses/match-depot/stock");
+        var stock = await commanderApi.GetFromJsonAsync<JsonElement>("api/v1/warehouses/kre-depot-01/stock");
         var masks = stock.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("itemCode").GetString() == "masks");
-        Assert.Equal((3000m, 3000m), (masks.GetProperty("onHand").GetDecimal(), masks.GetProperty("reserved").GetDecimal()));
-        var drawn = await commanderApi.GetFromJsonAsync<JsonElement>($"api/v1/agreements/{agreement.GetProperty("id").GetString()}");
-        Assert.Equal(7000m, drawn.GetProperty("lines")[0].GetProperty("drawn").GetDecimal());
+        Assert.Equal((4000m, 4000m), (masks.GetProperty("onHand").GetDecimal(), masks.GetProperty("reserved").GetDecimal()));
+        var drawn = await admin.GetFromJsonAsync<JsonElement>($"api/v1/agreements/{agreement.GetProperty("id").GetString()}");
+        Assert.Equal(6000m, drawn.GetProperty("lines")[0].GetProperty("drawn").GetDecimal());
 
         // On the incident's command page the commander activates the agreement for 1,000 more masks by hand.
         var agreementId = agreement.GetProperty("id").GetString();
@@ -95,8 +90,8 @@ public sealed class MatchingTests(BrowserServer server) : IClassFixture<BrowserS
         await form.GetByTestId("agreement-activate").ClickAsync();
         for (var tries = 0; tries < 60; tries++)
         {
-            drawn = await commanderApi.GetFromJsonAsync<JsonElement>($"api/v1/agreements/{agreementId}");
-            if (drawn.GetProperty("lines")[0].GetProperty("drawn").GetDecimal() == 8000m)
+            drawn = await admin.GetFromJsonAsync<JsonElement>($"api/v1/agreements/{agreementId}");
+            if (drawn.GetProperty("lines")[0].GetProperty("drawn").GetDecimal() == 7000m)
             {
                 break;
             }
@@ -104,8 +99,8 @@ public sealed class MatchingTests(BrowserServer server) : IClassFixture<BrowserS
             await Task.Delay(500);
         }
 
-        Assert.Equal(8000m, drawn.GetProperty("lines")[0].GetProperty("drawn").GetDecimal());
-        var activations = await commanderApi.GetFromJsonAsync<JsonElement>($"api/v1/agreements/{agreementId}/activations");
+        Assert.Equal(7000m, drawn.GetProperty("lines")[0].GetProperty("drawn").GetDecimal());
+        var activations = await admin.GetFromJsonAsync<JsonElement>($"api/v1/agreements/{agreementId}/activations");
         Assert.Equal(2, activations.GetArrayLength());
         await BrowserServer.ScreenshotAsync(page, "31-command-agreement-activated");
     }

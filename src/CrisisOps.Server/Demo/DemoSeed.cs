@@ -3,9 +3,11 @@ using CrisisOps.Data;
 using CrisisOps.Domain.Access;
 using CrisisOps.Domain.Journal;
 using CrisisOps.Domain.Regions;
+using CrisisOps.Domain.Resources;
 using CrisisOps.Domain.Warning;
 using CrisisOps.Server.Features.Access;
 using CrisisOps.Server.Features.Regions;
+using CrisisOps.Server.Features.Resources;
 using CrisisOps.Server.Platform.Auth;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -21,14 +23,26 @@ public static class DemoSeed
 {
     public static string DemoFile => Path.Combine(AppContext.BaseDirectory, "Demo", "krems-demo.geojson");
 
-    private static readonly (string User, string Name, Role Role, string Region, string? Department)[] Staff =
+    private static readonly (string User, string Name, Role Role, string Region, string? Department, string? Organisation)[] Staff =
     [
-        ("commander.krems", "Krems commander 指挥长", Role.Commander, "KRE", null),
-        ("duty.krems", "Krems city duty officer 市值班员", Role.DutyOfficer, "KRE", null),
-        ("duty.kre01", "District 01 duty officer 区值班员", Role.DutyOfficer, "KRE-01", null),
-        ("duty.kre0101", "Subdistrict 01-01 duty officer 街道值班员", Role.DutyOfficer, "KRE-01-01", null),
-        ("analyst.krems", "Risk analyst 分析员", Role.Analyst, "KRE", null),
-        ("water.krems", "Water department liaison 水务联络员", Role.DepartmentLiaison, "KRE", "water"),
+        ("commander.krems", "Krems commander 指挥长", Role.Commander, "KRE", null, null),
+        ("duty.krems", "Krems city duty officer 市值班员", Role.DutyOfficer, "KRE", null, null),
+        ("duty.kre01", "District 01 duty officer 区值班员", Role.DutyOfficer, "KRE-01", null, null),
+        ("duty.kre0101", "Subdistrict 01-01 duty officer 街道值班员", Role.DutyOfficer, "KRE-01-01", null, null),
+        ("analyst.krems", "Risk analyst 分析员", Role.Analyst, "KRE", null, null),
+        ("water.krems", "Water department liaison 水务联络员", Role.DepartmentLiaison, "KRE", "water", null),
+        ("health.krems", "Health department liaison 卫健联络员", Role.DepartmentLiaison, "KRE", "health", null),
+        ("transport.krems", "Transport department liaison 交通联络员", Role.DepartmentLiaison, "KRE", "transport", null),
+        ("logistics.krems", "Logistics officer 物资保障员", Role.LogisticsOfficer, "KRE", null, null),
+        ("community.altstadt", "Altstadt Southeast information officer 社区应急信息员", Role.CommunityOfficer, "KRE-01-01-003", null, null),
+        ("ngo.krems", "Red Cross volunteer 红十字会志愿者", Role.PartnerMember, "KRE", null, "krems-red-cross"),
+        ("pharmacy.krems", "Pharmacy duty manager 药房值班经理", Role.PartnerMember, "KRE", null, "krems-pharmacy"),
+    ];
+
+    private static readonly (string Code, string Name, OrganisationKind Kind, string Contact)[] Partners =
+    [
+        ("krems-red-cross", "红十字会克雷姆斯分会 Red Cross Krems", OrganisationKind.Ngo, "duty desk +43 2732 0000"),
+        ("krems-pharmacy", "多瑙药房连锁 Danube Pharmacy chain", OrganisationKind.Enterprise, "duty desk +43 2732 1111"),
     ];
 
     private static readonly StationDefinition[] DemoStations =
@@ -68,7 +82,15 @@ public static class DemoSeed
         var password = string.IsNullOrEmpty(configured) ? TokenSecrets.NewPassword() : configured;
         var now = clock.GetUtcNow();
         var regions = await db.Regions.AsNoTracking().ToDictionaryAsync(r => r.Code, r => r.Path);
-        foreach (var (userName, name, role, region, department) in Staff)
+        foreach (var (code, name, kind, contact) in Partners)
+        {
+            if (!await db.Organisations.AnyAsync(o => o.Code == code))
+            {
+                db.Organisations.Add(new Organisation(Guid.CreateVersion7(now), code, name, kind, "KRE", regions["KRE"], contact, now, "demo-seed"));
+            }
+        }
+
+        foreach (var (userName, name, role, region, department, organisation) in Staff)
         {
             if (!regions.TryGetValue(region, out var path) || await db.Users.AnyAsync(u => u.UserName == userName))
             {
@@ -78,10 +100,10 @@ public static class DemoSeed
             var user = new User(Guid.CreateVersion7(now), userName, name, "", now);
             user.ChangePasswordHash(hasher.HashPassword(user, password));
             db.Users.Add(user);
-            db.RoleGrants.Add(new RoleGrant(Guid.CreateVersion7(now), user.Id, role, region, path, department, now));
+            db.RoleGrants.Add(new RoleGrant(Guid.CreateVersion7(now), user.Id, role, region, path, department, now, organisation));
             db.Append(new JournalRecord(now, "demo-seed", JournalTypes.UserCreated, null, null, null, new { user = userName }));
             db.Append(new JournalRecord(now, "demo-seed", JournalTypes.RoleGranted, region, path, null,
-                new { user = userName, role = role.Name(), region, department }));
+                new { user = userName, role = role.Name(), region, department, organisation }));
         }
 
         // A few monitoring stations, so the map shows the risk network (no readings yet: send some with POST /api/v1/readings).
@@ -95,6 +117,35 @@ public static class DemoSeed
         }
 
         await db.SaveChangesAsync();
+        await SeedPoolAsync(scope.ServiceProvider, db, regions, now);
         Console.WriteLine($"Demo staff (password for all: {password}): " + string.Join(", ", Staff.Select(s => $"{s.User} ({s.Role.Name()} @ {s.Region})")));
+    }
+
+    /// <summary>
+    /// A city depot with food parcels and masks, and the pharmacy chain's agreement to hold masks and
+    /// medicine for the city: enough to publish a need, match it and activate the agreement at once.
+    /// </summary>
+    private static async Task SeedPoolAsync(IServiceProvider services, CrisisOpsDbContext db, Dictionary<string, string> regions, DateTimeOffset now)
+    {
+        const string depot = "kre-depot-01";
+        if (await db.Warehouses.AnyAsync(w => w.Code == depot) || !regions.TryGetValue("KRE-01-01", out var subdistrict))
+        {
+            return;
+        }
+
+        var warehouse = new Warehouse(Guid.CreateVersion7(now), depot, "克雷姆斯应急物资储备库 Krems emergency depot",
+            new Placement("KRE-01-01", subdistrict, new GeoPoint(48.4090, 15.6120)), "克雷姆斯应急管理局 Krems emergency office", now, "demo-seed");
+        db.Warehouses.Add(warehouse);
+        var today = StockKeeper.Today(now);
+        var agreement = new PartnerAgreement(Guid.CreateVersion7(now), "krems-pharmacy", "口罩药品储备协议 Masks and medicine held for the city",
+            [(new AgreementLineDefinition("masks", 50_000, null), true), (new AgreementLineDefinition("medicine-kit", 2_000, null), true)],
+            120, "多瑙药房值班台 duty desk +43 2732 1111", today.AddDays(-30), today.AddYears(2), "KRE", regions["KRE"], now, "demo-seed");
+        db.PartnerAgreements.Add(agreement);
+        await db.SaveChangesAsync();
+
+        var keeper = services.GetRequiredService<StockKeeper>();
+        await keeper.ReceiveAsync(db, warehouse.Id, "food-parcel", 2_000, today.AddMonths(6), null, "demo stock", "demo-seed", now, CancellationToken.None);
+        await keeper.ReceiveAsync(db, warehouse.Id, "masks", 4_000, today.AddYears(2), null, "demo stock", "demo-seed", now, CancellationToken.None);
+        await db.SaveChangesAsync();
     }
 }

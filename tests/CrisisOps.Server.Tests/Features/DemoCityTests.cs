@@ -49,6 +49,24 @@ public sealed class DemoCityTests(DemoApp app) : IClassFixture<DemoApp>, IDispos
     }
 
     [Fact]
+    public async Task Demo_WhenStarted_HasADepotPartnersAndTheirAgreement()
+    {
+        var logistics = await app.SignInAsync("logistics.krems", DemoPassword);
+        var stock = (await logistics.GetJsonAsync("/api/v1/warehouses/kre-depot-01/stock")).GetProperty("items").EnumerateArray()
+            .ToDictionary(i => i.GetProperty("itemCode").GetString()!, i => i.GetProperty("available").GetDecimal());
+        Assert.Equal(4000m, stock["masks"]);
+        Assert.Equal(2000m, stock["food-parcel"]);
+        var agreement = Assert.Single((await logistics.GetJsonAsync("/api/v1/agreements?organisation=krems-pharmacy")).GetProperty("items").EnumerateArray());
+        Assert.True(agreement.GetProperty("validToday").GetBoolean());
+
+        // The NGO volunteer belongs to the Red Cross and, as an NGO member, may claim on the board.
+        var volunteer = await app.SignInAsync("ngo.krems", DemoPassword);
+        Assert.Equal("krems-red-cross", Assert.Single((await volunteer.GetJsonAsync("/api/v1/organisations")).GetProperty("items").EnumerateArray())
+            .GetProperty("code").GetString());
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await volunteer.GetAsync("/api/v1/needs")).StatusCode);
+    }
+
+    [Fact]
     public async Task Demo_WhenIncidentUnreported_EscalatesFromCommunityToSubdistrict()
     {
         var officer = await app.SignInAsync("duty.kre0101", DemoPassword);
