@@ -151,6 +151,13 @@ public abstract class NeedsBoardApiTests<TApp>(TApp app) : IClassFixture<TApp> w
             .ProblemAsync(HttpStatusCode.Conflict, "claim-not-active");
         var journal = (await b.Officer.GetJsonAsync($"/api/v1/journal?type=need.claim-expired&region={b.World.CommunityA1}")).GetProperty("items");
         Assert.Equal(ClaimId(claim), Assert.Single(journal.EnumerateArray()).GetProperty("payload").GetProperty("claimId").GetString());
+
+        // The expired claim's duty is closed (its miss kept), so it does not stay overdue in the open deadlines for ever.
+        var duties = (await b.Officer.GetJsonAsync("/api/v1/deadlines?status=all&limit=500")).GetProperty("items").EnumerateArray()
+            .Where(d => d.GetProperty("kind").GetString() == "claim-delivery").ToList();
+        var expired = duties.Single(d => d.GetProperty("subjectId").GetString() == ClaimId(claim));
+        Assert.Equal("cancelled", expired.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.String, expired.GetProperty("missedAt").ValueKind);
     }
 
     [Fact]
