@@ -23,19 +23,27 @@ public sealed class StockTests(BrowserServer server) : IClassFixture<BrowserServ
         await page.GetByTestId("warehouse-table").WaitForAsync();
         await Task.Delay(1000); // let the circuit connect before clicking
         await page.GetByTestId("warehouse-select").GetByText(code).ClickAsync();
-        await page.Locator($"[data-testid=warehouse-stock][data-warehouse={code}]").WaitForAsync(new() { Timeout = 15_000 });
+        await page.Locator($"[data-testid=warehouse-stock][data-warehouse={code}]").WaitForAsync(new() { Timeout = 30_000 });
 
         // Received today on the system clock (the browser server's), expiring in ten days.
         var expires = DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(10);
         await page.GetByTestId("stock-kind").SelectOptionAsync("receive");
+        await page.GetByTestId("stock-expires").WaitForAsync(new() { Timeout = 30_000 }); // the receive fields are rendered
         await page.GetByTestId("stock-item").SelectOptionAsync("masks");
         await page.GetByTestId("stock-quantity").FillAsync("40");
         await page.GetByTestId("stock-expires").FillAsync(expires.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByTestId("stock-source").FillAsync("Red Cross donation");
         await page.GetByTestId("stock-submit").ClickAsync();
 
+        // The balance appears when the receipt is stored; a refusal would show its reason instead (say which, not just "timeout").
         var row = page.Locator("[data-testid=stock-row][data-item=masks]");
-        await row.WaitForAsync(new() { Timeout = 15_000 });
+        await page.WaitForFunctionAsync(
+            "() => document.querySelector('[data-testid=stock-row][data-item=masks]') !== null || document.querySelector('[data-testid=stock-error]') !== null",
+            null, Patient);
+        if (await page.GetByTestId("stock-error").CountAsync() > 0)
+        {
+            Assert.Fail("The receipt was refused: " + await page.GetByTestId("stock-error").InnerTextAsync());
+        }
         Assert.StartsWith("40", await row.GetByTestId("stock-on-hand").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("40", await row.GetByTestId("stock-available").InnerTextAsync());
         Assert.Contains("expiring-soon", await row.GetByTestId("stock-lot").GetAttributeAsync("class") ?? "", StringComparison.Ordinal);
