@@ -34,13 +34,20 @@ export function create(element, options, dotnet) {
     return state;
 }
 
+// A Blazor circuit can still push layers after the page navigated away and the map was removed (or its
+// element left the document); adding a marker then throws inside Leaflet and would end the whole circuit.
+function alive(state) {
+    return !!state && !state.removed && document.body.contains(state.map.getContainer());
+}
+
 export function setReportMode(state, on) {
-    if (!state) return;
+    if (!alive(state)) return;
     state.reportMode = on;
     state.map.getContainer().classList.toggle('report-mode', on);
 }
 
 function replace(state, name, layer) {
+    if (!alive(state)) return;
     if (state.layers[name]) {
         state.map.removeLayer(state.layers[name]);
     }
@@ -63,7 +70,7 @@ function regionStyle(properties, tier) {
 }
 
 export function setRegions(state, collection, fit) {
-    if (!state) return;
+    if (!alive(state)) return;
     state.regionLayers = {};
     const layer = L.geoJSON(collection, {
         style: f => regionStyle(f.properties, f.properties.tier),
@@ -86,7 +93,7 @@ export function setRegions(state, collection, fit) {
 
 // Recolours regions by their warning tier (风险图谱) without redrawing them.
 export function setRegionTiers(state, tiers) {
-    if (!state || !state.regionLayers) return;
+    if (!alive(state) || !state.regionLayers) return;
     for (const [code, entry] of Object.entries(state.regionLayers)) {
         const tier = tiers[code] || 'none';
         entry.layer.setStyle(regionStyle(entry.properties, tier));
@@ -96,7 +103,7 @@ export function setRegionTiers(state, tiers) {
 }
 
 export function setSites(state, sites) {
-    if (!state) return;
+    if (!alive(state)) return;
     const group = L.layerGroup(sites.map(s =>
         L.circleMarker([s.lat, s.lon], { radius: 5, color: '#fff', weight: 1, fillColor: siteColours[s.type] || '#555', fillOpacity: 1 })
             .bindTooltip(textElement([s.name, s.typeName]))));
@@ -106,7 +113,7 @@ export function setSites(state, sites) {
 const tierColours = { none: '#6c757d', general: '#1971c2', attention: '#f2c500', warning: '#f08c00', emergency: '#e03131' };
 
 export function setStations(state, stations) {
-    if (!state) return;
+    if (!alive(state)) return;
     const group = L.layerGroup(stations.map(s => {
         const marker = L.marker([s.lat, s.lon], {
             icon: L.divIcon({
@@ -127,7 +134,7 @@ export function setStations(state, stations) {
 }
 
 export function setIncidents(state, incidents) {
-    if (!state) return;
+    if (!alive(state)) return;
     const group = L.layerGroup(incidents.map(i => {
         const marker = L.circleMarker([i.lat, i.lon], {
             radius: 10, color: '#000', weight: 2, fillColor: i.overdue ? '#d00000' : '#ffba08', fillOpacity: 0.9,
@@ -144,5 +151,8 @@ export function setIncidents(state, incidents) {
 }
 
 export function dispose(state) {
-    if (state) state.map.remove();
+    if (state && !state.removed) {
+        state.removed = true;
+        state.map.remove();
+    }
 }
