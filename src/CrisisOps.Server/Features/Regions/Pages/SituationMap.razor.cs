@@ -31,6 +31,7 @@ public sealed partial class SituationMap
     private DotNetObjectReference<SituationMap>? _self;
     private IDisposable? _subscription;
     private bool _mapReady;
+    private bool _disposed;
     private bool _mapUnavailable;
     private int _regionCount;
     private bool _reportMode;
@@ -79,7 +80,7 @@ public sealed partial class SituationMap
         if (RendererInfo.IsInteractive)
         {
             // The eShop pattern: a subscription we dispose, and callbacks marshalled with InvokeAsync.
-            _subscription = Notifier.Subscribe(() => _ = InvokeAsync(async () =>
+            _subscription = Notifier.Subscribe(() => _ = InvokeAsync(() => WhileOnPageAsync(async () =>
             {
                 var access = await Caller.RefreshAsync();
                 await LoadIncidentsAsync(access);
@@ -89,17 +90,32 @@ public sealed partial class SituationMap
                 await PushStationsAsync(access);
                 await PushTiersAsync(access);
                 StateHasChanged();
-            }));
+            })));
         }
     }
 
-    protected override async Task OnAfterRenderAsync(bool firstRender)
-    {
-        if (!firstRender || !RendererInfo.IsInteractive)
-        {
-            return;
-        }
+    protected override Task OnAfterRenderAsync(bool firstRender) =>
+        firstRender && RendererInfo.IsInteractive ? WhileOnPageAsync(InitialiseMapAsync) : Task.CompletedTask;
 
+    /// <summary>
+    /// Runs map work that can outlive the page: people navigate away while the map is still being filled, the
+    /// component is disposed between two awaits, and a call into the disposed module must end quietly rather
+    /// than end the whole console circuit.
+    /// </summary>
+    private async Task WhileOnPageAsync(Func<Task> work)
+    {
+        try
+        {
+            await work();
+        }
+        catch (Exception ex) when (_disposed && ex is ObjectDisposedException or JSDisconnectedException or JSException or TaskCanceledException)
+        {
+            // The page is gone; so is the map it was filling.
+        }
+    }
+
+    private async Task InitialiseMapAsync()
+    {
         _self = DotNetObjectReference.Create(this);
         _module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/situation-map.js");
         _map = await _module.InvokeAsync<IJSObjectReference?>("create", _mapElement, new
@@ -387,6 +403,7 @@ public sealed partial class SituationMap
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         _subscription?.Dispose();
         try
         {
