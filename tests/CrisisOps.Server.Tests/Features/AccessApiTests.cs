@@ -122,6 +122,9 @@ public abstract class AccessApiTests<TApp>(TApp app) : IClassFixture<TApp> where
             .ProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown-region");
         await (await admin.PostJsonAsync("/api/v1/users/admin/roles", new { role = "department-liaison", regionCode = "*" }))
             .ProblemAsync(HttpStatusCode.UnprocessableEntity, "department-required");
+        var unknown = await (await admin.PostJsonAsync("/api/v1/users/admin/roles",
+            new { role = "department-liaison", regionCode = "*", department = "ministry-of-magic" })).ProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
+        Assert.Contains("health", unknown.GetProperty("errors").GetProperty("department")[0].GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -170,7 +170,8 @@ public static class AccessEndpoints
         errors.Check(Roles.TryParse(body.Role, out var role), "role",
             "One of: " + string.Join(", ", Enum.GetValues<Role>().Select(r => r.Name())) + ".");
         errors.Check(body.RegionCode is not null, "regionCode", "Required: a region code, or '*' for every jurisdiction.");
-        errors.Check(body.Department is null || body.Department.Length <= 100, "department", "At most 100 characters.");
+        errors.Check(body.Department is null || Domain.Command.Departments.IsKnown(body.Department), "department",
+            "One of: " + string.Join(", ", Domain.Command.Departments.All.Select(d => d.Code)) + " (GET /api/v1/hq-templates lists them with names).");
         errors.Check(role != Role.PartnerMember || !string.IsNullOrWhiteSpace(body.Organisation), "organisation",
             "Required for a partner member: the code of their organisation.");
         errors.Check(role == Role.PartnerMember || body.Organisation is null, "organisation", "Only a partner member belongs to an organisation.");
