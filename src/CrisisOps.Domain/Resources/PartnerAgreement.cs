@@ -129,6 +129,13 @@ public sealed class PartnerAgreement
 
     public bool IsValidOn(DateOnly day) => day >= ValidFrom && day <= ValidTo;
 
+    /// <summary>
+    /// Whether the agreement serves a place: a city-wide agreement serves a district's incident or need, and a
+    /// district's agreement serves the part of a city-wide incident that lies in the district.
+    /// </summary>
+    public bool Serves(string regionPath) =>
+        Regions.RegionPath.Covers(RegionPath, regionPath) || Regions.RegionPath.Covers(regionPath, RegionPath);
+
     /// <summary>Calls on <paramref name="quantity"/> of the item's committed quantity; returns the line.</summary>
     /// <exception cref="DomainException">invalid-quantity; not-in-agreement; agreement-not-valid (409); over-commitment (409).</exception>
     public AgreementLine Draw(string itemCode, decimal quantity, bool discrete, DateOnly today)

@@ -77,8 +77,7 @@ public sealed class NeedProposals(IDbContextFactory<CrisisOpsDbContext> factory,
         var today = StockKeeper.Today(now);
         var agreements = await db.PartnerAgreements.AsNoTracking().Include(a => a.Lines)
             .Where(a => a.Lines.Any(l => l.ItemCode == item.Code)).ToListAsync(ct);
-        foreach (var agreement in agreements.Where(a => a.IsValidOn(today)
-                     && (Paths.Covers(a.RegionPath, need.RegionPath) || Paths.Covers(need.RegionPath, a.RegionPath))))
+        foreach (var agreement in agreements.Where(a => a.IsValidOn(today) && a.Serves(need.RegionPath)))
         {
             var line = agreement.Lines.First(l => l.ItemCode == item.Code);
             sources.Add(new SupplySource(SupplyKind.Agreement, agreement.Id.ToString(), $"{agreement.OrganisationCode}: {agreement.Title}",

@@ -8,7 +8,6 @@ using CrisisOps.Server.Features.Command;
 using CrisisOps.Server.Features.Incidents;
 using CrisisOps.Server.Platform;
 using Microsoft.EntityFrameworkCore;
-using Paths = CrisisOps.Domain.Regions.RegionPath;
 
 namespace CrisisOps.Server.Features.Resources;
 
@@ -72,9 +71,7 @@ public sealed class AgreementActivator(OrderDesk desk, StockKeeper keeper, TimeP
             throw ProblemException.Forbidden($"Your roles do not allow '{Permission.ActivateAgreements}' in region '{hq.RegionCode}'.");
         }
 
-        // An agreement serves its region: a city-wide agreement serves a district's incident, and a district's
-        // agreement serves the part of a city-wide incident that lies in the district.
-        if (!Paths.Covers(agreement.RegionPath, hq.RegionPath) && !Paths.Covers(hq.RegionPath, agreement.RegionPath))
+        if (!agreement.Serves(hq.RegionPath))
         {
             throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "agreement-not-here", "The agreement does not serve this incident",
                 $"The agreement covers region '{agreement.RegionCode}', which neither contains nor lies within the incident's region '{hq.RegionCode}'.");
