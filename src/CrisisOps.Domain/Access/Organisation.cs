@@ -93,9 +93,10 @@ public static class OrganisationRoles
         [OrganisationKind.Enterprise] = [Permission.ReadRegions, Permission.ReportIncident, Permission.ReadNeeds, Permission.ClaimNeeds,
             Permission.ActOnOrders],
 
-        // NGOs distribute, give psychological aid and field volunteers: the same duties on the board and in orders.
+        // NGOs distribute, give psychological aid and field volunteers: the same duties on the board and in orders,
+        // and their volunteers take sign-language and door-to-door tasks of a warning's delivery.
         [OrganisationKind.Ngo] = [Permission.ReadRegions, Permission.ReportIncident, Permission.ReadNeeds, Permission.ClaimNeeds,
-            Permission.ActOnOrders],
+            Permission.ActOnOrders, Permission.ConfirmDeliveryTasks],
 
         // The public reports what it sees and follows the board; it does not commit supplies.
         [OrganisationKind.Public] = [Permission.ReadRegions, Permission.ReportIncident, Permission.ReadNeeds],

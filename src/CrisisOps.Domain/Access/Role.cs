@@ -15,6 +15,12 @@ public enum Role
 
     /// <summary>物资保障: keeps warehouses, stock, teams and equipment records, and the agreements with suppliers.</summary>
     LogisticsOfficer = 10,
+
+    /// <summary>信息发布: writes public releases and alerts, keeps the hotline's answer base.</summary>
+    InformationOfficer = 11,
+
+    /// <summary>24小时热线: takes calls and web questions as tickets and answers them.</summary>
+    HotlineOperator = 12,
 }
 
 /// <summary>Things a role may do. The API's policies and every region check ask for one of these.</summary>
@@ -98,6 +104,39 @@ public enum Permission
 
     /// <summary>Ask for proposals that match a need to the pool and agreements, and accept one.</summary>
     MatchNeeds,
+
+    /// <summary>See citizen profiles (公民应急数字画像) of residents living or working in the region; every read is journaled.</summary>
+    ReadProfiles,
+
+    /// <summary>Import, correct and remove citizen profiles of the region (the community's register).</summary>
+    ManageProfiles,
+
+    /// <summary>Export the region's profiles in bulk, with a stated reason that is journaled.</summary>
+    ExportProfiles,
+
+    /// <summary>Draft public alerts (CAP) for the region, from a tier change or by hand, and submit them for approval.</summary>
+    ComposeAlerts,
+
+    /// <summary>Approve the release of an alert for the region (two different people for the Emergency tier).</summary>
+    ApproveAlerts,
+
+    /// <summary>See alerts, their deliveries and coverage by segment and channel (counts, no personal data).</summary>
+    ReadAlerts,
+
+    /// <summary>Take and confirm door-to-door and sign-language volunteer tasks of a delivery.</summary>
+    ConfirmDeliveryTasks,
+
+    /// <summary>Draft public releases (official statements) of an incident.</summary>
+    DraftReleases,
+
+    /// <summary>Approve and publish releases, and set an incident's update cadence.</summary>
+    ApproveReleases,
+
+    /// <summary>Take, assign, answer and close hotline tickets; read callers' contacts (journaled).</summary>
+    HandleHotline,
+
+    /// <summary>Keep the hotline's reusable answer base.</summary>
+    ManageAnswers,
 }
 
 /// <summary>
@@ -108,7 +147,7 @@ public static class RolePermissions
 {
     private static readonly Permission[] Reading =
         [Permission.ReadRegions, Permission.ReadIncidents, Permission.ReadDeadlines, Permission.ReadJournal, Permission.ReadOrders,
-            Permission.ReadResources, Permission.ReadNeeds];
+            Permission.ReadResources, Permission.ReadNeeds, Permission.ReadAlerts];
 
     private static readonly Dictionary<Role, HashSet<Permission>> Table = new()
     {
@@ -117,12 +156,14 @@ public static class RolePermissions
             Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.ManagePlans, Permission.DecideTier,
             Permission.CompletePlanSteps, Permission.ManageOrganisations, Permission.FormHeadquarters, Permission.IssueOrders,
             Permission.ActOnOrders, Permission.ActivateAgreements, Permission.ReadContacts, Permission.PublishNeeds,
-            Permission.ConfirmReceipts, Permission.MatchNeeds],
+            Permission.ConfirmReceipts, Permission.MatchNeeds, Permission.ComposeAlerts, Permission.ApproveAlerts,
+            Permission.DraftReleases, Permission.ApproveReleases],
         [Role.DutyOfficer] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
             Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.IngestReadings, Permission.DecideTier,
             Permission.CompletePlanSteps, Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion,
             Permission.FormHeadquarters, Permission.IssueOrders, Permission.ActOnOrders, Permission.ReadContacts, Permission.PublishNeeds,
-            Permission.ConfirmReceipts, Permission.MatchNeeds],
+            Permission.ConfirmReceipts, Permission.MatchNeeds, Permission.ComposeAlerts, Permission.ApproveAlerts,
+            Permission.DraftReleases, Permission.HandleHotline],
         [Role.Analyst] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport,
             Permission.ManageStations, Permission.IngestReadings, Permission.ManagePlans, Permission.CompletePlanSteps,
             Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion],
@@ -132,14 +173,20 @@ public static class RolePermissions
             Permission.ActOnOrders, Permission.ConfirmReceipts],
         // Community information officers walk the hazard inspections (隐患排查) of their community and record the findings;
         // they publish their community's needs and confirm what arrives.
+        // They keep their community's register of residents (公民应急数字画像) and knock on the doors a message cannot reach.
         [Role.CommunityOfficer] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps,
-            Permission.ImportRecords, Permission.ActOnOrders, Permission.PublishNeeds, Permission.ConfirmReceipts],
+            Permission.ImportRecords, Permission.ActOnOrders, Permission.PublishNeeds, Permission.ConfirmReceipts,
+            Permission.ReadProfiles, Permission.ManageProfiles, Permission.ExportProfiles, Permission.ConfirmDeliveryTasks],
         // What a partner member may do also depends on the kind of organisation they belong to (OrganisationRoles).
+        // Volunteers of NGOs take sign-language and door-to-door tasks.
         [Role.PartnerMember] = [Permission.ReadRegions, Permission.ReportIncident, Permission.ReadNeeds, Permission.ClaimNeeds,
-            Permission.ActOnOrders],
+            Permission.ActOnOrders, Permission.ConfirmDeliveryTasks],
         [Role.Reviewer] = [.. Reading],
         [Role.LogisticsOfficer] = [.. Reading, Permission.ReportIncident, Permission.ActOnOrders, Permission.ManageOrganisations,
             Permission.ManageResources, Permission.MoveStock, Permission.ManageAgreements, Permission.ReadContacts, Permission.MatchNeeds],
+        [Role.InformationOfficer] = [.. Reading, Permission.ComposeAlerts, Permission.DraftReleases, Permission.HandleHotline,
+            Permission.ManageAnswers],
+        [Role.HotlineOperator] = [Permission.ReadRegions, Permission.ReadIncidents, Permission.ReadAlerts, Permission.HandleHotline],
     };
 
     public static bool Grants(this Role role, Permission permission) =>
@@ -161,6 +208,8 @@ public static class Roles
         Role.PartnerMember => "partner-member",
         Role.Reviewer => "reviewer",
         Role.LogisticsOfficer => "logistics-officer",
+        Role.InformationOfficer => "information-officer",
+        Role.HotlineOperator => "hotline-operator",
         _ => throw new ArgumentOutOfRangeException(nameof(role)),
     };
 

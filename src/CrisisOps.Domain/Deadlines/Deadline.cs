@@ -23,6 +23,15 @@ public enum DeadlineKind
 
     /// <summary>A claim on a need is delivered by the time promised, or it expires and its quantity returns to the board.</summary>
     ClaimDelivery = 6,
+
+    /// <summary>黄金4小时: the first public release within 4 hours, then each update at the cadence the headquarters sets.</summary>
+    ReleaseDue = 7,
+
+    /// <summary>A hotline ticket answered within its service level.</summary>
+    HotlineTicket = 8,
+
+    /// <summary>A resident not reached on any channel within the time limit escalates to the next channel (e.g. SMS → door-to-door).</summary>
+    DeliveryEscalation = 9,
 }
 
 public enum DeadlineStatus
