@@ -140,6 +140,7 @@ public static class ServerSetup
         services.AddSingleton<IDeadlineMissHandler, OrderAcknowledgementMissed>();
         services.AddSingleton<IDeadlineMissHandler, OrderCompletionMissed>();
         services.AddSingleton<CrisisOpsMetrics>();
+        services.AddSingleton<UnitOfWork>();
         services.AddSingleton<StockKeeper>();
         services.AddSingleton(sp => ArrivalSettingsBinding.Read(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ArrivalEstimator>();

@@ -21,22 +21,14 @@ public sealed record NeedPublication(NeedRequest Request, string RegionCode);
 /// unchanged since it was read (<see cref="Need.Version"/>); on a conflict the whole change is read again
 /// and retried, so parallel claimers never commit more than the need asks for.
 /// </summary>
-public sealed class NeedBoard(IDbContextFactory<CrisisOpsDbContext> factory, RegionDirectory directory, SqliteWriteGate gate,
-    TimeProvider clock, IEnumerable<IClaimSettlement> settlements)
+public sealed class NeedBoard(IDbContextFactory<CrisisOpsDbContext> factory, UnitOfWork unitOfWork, RegionDirectory directory,
+    SqliteWriteGate gate, TimeProvider clock, IEnumerable<IClaimSettlement> settlements)
 {
     /// <summary>The subject type of claim-delivery deadlines.</summary>
     public const string ClaimSubject = "need-claim";
 
-    /// <summary>
-    /// Each conflict means another change to the same need committed, so the board always progresses;
-    /// the bound only stops a pathological loop. 50 claimers racing for one need stay far below it.
-    /// </summary>
-    private const int MaxAttempts = 200;
-
-    private long _retries;
-
     /// <summary>How many times a change met a concurrent one and was retried since start (the claims benchmark reports it).</summary>
-    public long Retries => Interlocked.Read(ref _retries);
+    public long Retries => unitOfWork.Retries;
 
     /// <exception cref="ProblemException">422 unknown-region, unknown-site, unknown-incident; 403 outside-jurisdiction; 409 incident-closed.</exception>
     /// <exception cref="DomainException">invalid-need, invalid-quantity.</exception>
@@ -312,32 +304,21 @@ public sealed class NeedBoard(IDbContextFactory<CrisisOpsDbContext> factory, Reg
     /// Reads the need (and claim), applies <paramref name="change"/> and saves it in one transaction guarded by the need's
     /// version; a concurrent change to the same need makes it start again from a fresh read.
     /// </summary>
-    private async Task<T> OnNeedAsync<T>(Guid? needId, Guid? claimId, Func<CrisisOpsDbContext, Need, NeedClaim?, DateTimeOffset, Task<T>> change,
-        CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<T> OnNeedAsync<T>(Guid? needId, Guid? claimId, Func<CrisisOpsDbContext, Need, NeedClaim?, DateTimeOffset, Task<T>> change,
+        CancellationToken ct) =>
+        unitOfWork.RunAsync(async db =>
         {
-            await using var db = await factory.CreateDbContextAsync(ct);
             NeedClaim? claim = null;
-            if (claimId is { } id)
+            var id = needId;
+            if (claimId is { } cid)
             {
-                claim = await db.NeedClaims.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw ProblemException.NotFound($"Claim '{id}'");
-                needId = claim.NeedId;
+                claim = await db.NeedClaims.SingleOrDefaultAsync(c => c.Id == cid, ct) ?? throw ProblemException.NotFound($"Claim '{cid}'");
+                id = claim.NeedId;
             }
 
-            var need = await db.Needs.SingleOrDefaultAsync(n => n.Id == needId, ct) ?? throw ProblemException.NotFound($"Need '{needId}'");
-            var result = await change(db, need, claim, clock.GetUtcNow());
-            try
-            {
-                await SaveAsync(db, ct);
-                return result;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
-            {
-                Interlocked.Increment(ref _retries);
-            }
-        }
-    }
+            var need = await db.Needs.SingleOrDefaultAsync(n => n.Id == id, ct) ?? throw ProblemException.NotFound($"Need '{id}'");
+            return await change(db, need, claim, clock.GetUtcNow());
+        }, ct);
 
     private async Task SaveAsync(CrisisOpsDbContext db, CancellationToken ct)
     {

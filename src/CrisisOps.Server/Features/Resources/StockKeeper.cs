@@ -22,36 +22,13 @@ public sealed record StockChange(IReadOnlyList<StockMovement> Movements, Reserva
 /// writers read the same numbers, the second save fails with <see cref="DbUpdateConcurrencyException"/>
 /// and the whole unit of work must run again on fresh numbers — <see cref="RunAsync{T}"/> does that.
 /// </summary>
-public sealed class StockKeeper(IDbContextFactory<CrisisOpsDbContext> factory)
+public sealed class StockKeeper(UnitOfWork unitOfWork, IDbContextFactory<CrisisOpsDbContext> factory)
 {
-    /// <summary>Enough for 20 writers on one balance at once; each retry reads the numbers again.</summary>
-    public const int MaxAttempts = 25;
-
     /// <summary>
-    /// Runs <paramref name="work"/> in a fresh context and saves; when a concurrent writer changed the
-    /// same balance (or created it first), runs it again from the start in a new context.
+    /// Runs <paramref name="work"/> and saves; when a concurrent writer changed the same balance (or created it
+    /// first), runs it again from the start in a new context (see <see cref="UnitOfWork"/>).
     /// </summary>
-    /// <exception cref="DbUpdateConcurrencyException">After <see cref="MaxAttempts"/> lost races (409 concurrent-change).</exception>
-    public async Task<T> RunAsync<T>(Func<CrisisOpsDbContext, Task<T>> work, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(work);
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var db = await factory.CreateDbContextAsync(ct);
-            var result = await work(db);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return result;
-            }
-            catch (DbUpdateException) when (attempt < MaxAttempts)
-            {
-                // Lost a race (stale version, or a balance row another writer created first): back off a little, then
-                // read again. The jitter keeps the losers from colliding in lockstep.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 + attempt * 5)), ct);
-            }
-        }
-    }
+    public Task<T> RunAsync<T>(Func<CrisisOpsDbContext, Task<T>> work, CancellationToken ct) => unitOfWork.RunAsync(work, ct);
 
     /// <exception cref="DomainException">invalid-quantity, expired-on-receipt.</exception>
     public async Task<StockChange> ReceiveAsync(CrisisOpsDbContext db, Guid warehouseId, string itemCode, decimal quantity, DateOnly? expires,
