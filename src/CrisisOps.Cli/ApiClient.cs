@@ -81,6 +81,25 @@ internal sealed class ApiClient
         return SendAsync(request, cancellationToken);
     }
 
+    /// <summary>Posts JSON and returns the answer's bytes (a file the server writes, e.g. an export).</summary>
+    /// <exception cref="ApiProblem">The server answered with a non-success status.</exception>
+    public async Task<byte[]> PostJsonForFileAsync<TBody>(string path, TBody body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, BuildUri(path, null)) { Content = JsonContent.Create(body, options: ApiJson.Options) };
+        return await TransportAsync(
+            async ct =>
+            {
+                using var response = await http.SendAsync(Prepare(request), HttpCompletionOption.ResponseContentRead, ct);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw await ReadProblemAsync(response, ct);
+                }
+
+                return await response.Content.ReadAsByteArrayAsync(ct);
+            },
+            cancellationToken);
+    }
+
     public Task<ApiResponse> PostAsync(string path, QueryParameters? query, HttpContent content, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, BuildUri(path, query)) { Content = content }, cancellationToken);
 

@@ -101,6 +101,7 @@ public static class CliApp
         root.Subcommands.Add(PlanCommands.Create(runtime));
         root.Subcommands.Add(RiskCommands.Create(runtime));
         root.Subcommands.Add(RecordsCommands.Create(runtime));
+        root.Subcommands.Add(ResidentsCommands.Create(runtime));
         root.Subcommands.Add(StockCommands.Create(runtime));
         root.Subcommands.Add(NeedsCommands.Create(runtime));
         root.Subcommands.Add(OrderCommands.Create(runtime));

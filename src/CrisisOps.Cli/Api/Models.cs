@@ -167,6 +167,11 @@ internal sealed record RecordImportResult(int? Received, int? Stored, int? Dupli
 
 internal sealed record RecordError(int? Index, int? Row, string? SourceId, string? Reason);
 
+internal sealed record ResidentImportResult(bool DryRun, int? Received, int? Created, int? Updated, int? Unchanged, int? Rejected,
+    IReadOnlyList<ResidentRowError>? Errors);
+
+internal sealed record ResidentRowError(int? Row, string? Reference, string? Column, string? Message);
+
 internal sealed record NeedList(IReadOnlyList<Need>? Items);
 
 internal sealed record Need(string? Id, string? Number, string? What, decimal? Quantity, decimal? Remaining, string? Unit, string? RegionCode,

@@ -1210,10 +1210,9 @@ namespace CrisisOps.Data.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.Property<string>("Needs")
-                        .IsRequired()
+                    b.Property<int>("Needs")
                         .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasColumnType("integer");
 
                     b.Property<string>("PushToken")
                         .HasMaxLength(512)
@@ -1252,6 +1251,8 @@ namespace CrisisOps.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("HomeRegionPath");
+
+                    b.HasIndex("Needs");
 
                     b.HasIndex("Reference")
                         .IsUnique();

@@ -1221,10 +1221,9 @@ namespace CrisisOps.Data.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Needs")
-                        .IsRequired()
+                    b.Property<int>("Needs")
                         .HasMaxLength(40)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("PushToken")
                         .HasMaxLength(512)
@@ -1264,6 +1263,8 @@ namespace CrisisOps.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("HomeRegionPath");
+
+                    b.HasIndex("Needs");
 
                     b.HasIndex("Reference")
                         .IsUnique();

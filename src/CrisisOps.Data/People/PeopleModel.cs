@@ -33,6 +33,11 @@ internal sealed class ResidentMapping : IEntityTypeConfiguration<Resident>
         b.Property(r => r.PushToken).HasMaxLength(Resident.MaxPushTokenLength);
         b.Property(r => r.Language).HasMaxLength(35);
 
+        // Special needs are flags stored as their number, not as the convention's enum text ("HearingImpaired, Elderly"):
+        // segment counts and fan-out test bits in the database ((needs & 8) = 8), and a text of several flags outgrows its column.
+        b.Property(r => r.Needs).HasConversion<int>();
+        b.HasIndex(r => r.Needs);
+
         // Training history is read and written whole with the person, never queried course by course.
         b.Property(r => r.Trainings).HasConversion(
             list => JsonSerializer.Serialize(list, Json),

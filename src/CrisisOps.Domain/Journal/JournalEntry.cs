@@ -152,4 +152,12 @@ public static class JournalTypes
     public const string ProposalMade = "proposal.made";
     public const string ProposalAccepted = "proposal.accepted";
     public const string NeedAllocated = "need.allocated";
+
+    // People (公民应急数字画像): register imports, edits, exports and every read of a full profile. Payloads hold ids and
+    // counts, never names, numbers or addresses.
+    public const string ResidentsImported = "residents.imported";
+    public const string ResidentUpdated = "resident.updated";
+    public const string ResidentDeleted = "resident.deleted";
+    public const string ResidentsExported = "residents.exported";
+    public const string ProfileRead = "profile.read";
 }

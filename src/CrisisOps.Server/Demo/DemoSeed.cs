@@ -2,6 +2,7 @@ using System.Text.Json;
 using CrisisOps.Data;
 using CrisisOps.Domain.Access;
 using CrisisOps.Domain.Journal;
+using CrisisOps.Domain.People;
 using CrisisOps.Domain.Regions;
 using CrisisOps.Domain.Resources;
 using CrisisOps.Domain.Warning;
@@ -118,6 +119,7 @@ public static class DemoSeed
 
         await db.SaveChangesAsync();
         await SeedPoolAsync(scope.ServiceProvider, db, regions, now);
+        await SeedResidentsAsync(db, now);
         Console.WriteLine($"Demo staff (password for all: {password}): " + string.Join(", ", Staff.Select(s => $"{s.User} ({s.Role.Name()} @ {s.Region})")));
     }
 
@@ -147,5 +149,43 @@ public static class DemoSeed
         await keeper.ReceiveAsync(db, warehouse.Id, "food-parcel", 2_000, today.AddMonths(6), null, "demo stock", "demo-seed", now, CancellationToken.None);
         await keeper.ReceiveAsync(db, warehouse.Id, "masks", 4_000, today.AddYears(2), null, "demo stock", "demo-seed", now, CancellationToken.None);
         await db.SaveChangesAsync();
+    }
+
+    // ---- People (公民应急数字画像): synthetic residents of the demo city ------------------------------------------------
+
+    /// <summary>Residents per community of the demo city: enough for segment counts and coverage to show something.</summary>
+    public const int DemoResidentsPerCommunity = 10;
+
+    /// <summary>
+    /// Synthetic residents (<see cref="SyntheticResidents"/>, references SYN-…) spread over the demo city's communities around
+    /// each community's centre. Seeded once: a register that already holds synthetic residents is left as it is.
+    /// </summary>
+    private static async Task SeedResidentsAsync(CrisisOpsDbContext db, DateTimeOffset now)
+    {
+        if (await db.Residents.AnyAsync(r => r.Reference.StartsWith("SYN-")))
+        {
+            return;
+        }
+
+        var communities = (await db.Regions.AsNoTracking().Where(r => r.Level == RegionLevel.Community && r.BoundaryGeoJson != null)
+                .OrderBy(r => r.Code).ToListAsync())
+            .Select(r => (Region: r, Centre: GeoJson.ReadGeometry(r.BoundaryGeoJson!).InteriorPoint))
+            .Select(c => new SyntheticCommunity(c.Region.Code, c.Region.Path, c.Centre.Y, c.Centre.X))
+            .ToList();
+        if (communities.Count == 0)
+        {
+            return;
+        }
+
+        var residents = SyntheticResidents.Generate(communities, communities.Count * DemoResidentsPerCommunity, seed: 6, now).ToList();
+        db.Residents.AddRange(residents);
+        foreach (var community in residents.GroupBy(r => (r.HomeRegionCode, r.HomeRegionPath)))
+        {
+            db.Append(new JournalRecord(now, "demo-seed", JournalTypes.ResidentsImported, community.Key.HomeRegionCode, community.Key.HomeRegionPath, null,
+                new { created = community.Count(), updated = 0 }));
+        }
+
+        await db.SaveChangesAsync();
+        Console.WriteLine($"Demo: {residents.Count} synthetic residents in {communities.Count} communities (references SYN-…).");
     }
 }

@@ -120,6 +120,12 @@ public static class ServerSetup
         services.AddSingleton<OfficialWarningStore>();
         services.AddSingleton<WarningFeedPoller>();
         services.AddSingleton<GovernmentRecordImport>();
+        // People (公民应急数字画像): the residents' register.
+        services.AddSingleton<CrisisOps.Server.Features.People.PhoneNumberRules>();
+        services.AddSingleton<CrisisOps.Server.Features.People.ResidentRules>();
+        services.AddSingleton<CrisisOps.Server.Features.People.ResidentImport>();
+        services.AddSingleton<CrisisOps.Server.Features.People.ResidentRegister>();
+        services.AddSingleton<CrisisOps.Server.Features.People.ResidentExport>();
         services.AddSingleton<OpinionCountIngest>();
         services.AddHttpClient(WarningFeedPoller.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<RiskQueue>();
@@ -248,6 +254,7 @@ public static class ServerSetup
         app.MapTierDecisionEndpoints();
         app.MapOfficialWarningEndpoints();
         app.MapRecordEndpoints();
+        CrisisOps.Server.Features.People.ResidentEndpoints.MapResidentEndpoints(app);
         app.MapOpinionEndpoints();
         app.MapItemEndpoints();
         app.MapStockEndpoints();

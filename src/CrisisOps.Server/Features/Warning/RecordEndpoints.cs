@@ -69,7 +69,7 @@ public static class RecordEndpoints
     private static async Task<Ok<RecordImportResult>> ImportAsync(HttpRequest request, string? source, GovernmentRecordImport import,
         CallerAccessor caller, CancellationToken ct)
     {
-        var (bytes, fileName, formSource) = await ReadFileAsync(request, ct);
+        var (bytes, fileName, formSource) = await ReadFileAsync(request, null, ct);
         var access = await caller.GetAsync(ct);
         var office = new[] { formSource, source }.FirstOrDefault(s => !string.IsNullOrWhiteSpace(s)) ?? access.Name;
         var xlsx = RecordFiles.LooksLikeXlsx(bytes) || fileName?.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase) == true;
@@ -82,14 +82,16 @@ public static class RecordEndpoints
         return TypedResults.Ok(await import.ImportAsync([.. rows.Select(r => r.Record)], [.. rows.Select(r => r.Row)], access, ct));
     }
 
-    private static async Task<(byte[] Bytes, string? FileName, string? Source)> ReadFileAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>A CSV or xlsx upload (multipart, or the file as the body) as bytes; shared with the residents' register import.</summary>
+    /// <exception cref="ProblemException">415 unsupported-media-type; 400 malformed-request when a form holds no file.</exception>
+    internal static async Task<(byte[] Bytes, string? FileName, string? Source)> ReadFileAsync(HttpRequest request, string? hint, CancellationToken ct)
     {
         var mediaType = request.ContentType?.Split(';')[0].Trim() ?? "";
         using var buffer = new MemoryStream();
         if (string.Equals(mediaType, "multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
             var (file, form) = await RequestBodies.ReadFormFileAsync(request,
-                "Send the CSV or xlsx as a file part of the form (e.g. curl -F file=@records.xlsx -F source=civil-affairs).", ct);
+                hint ?? "Send the CSV or xlsx as a file part of the form (e.g. curl -F file=@records.xlsx -F source=civil-affairs).", ct);
             await using var stream = file.OpenReadStream();
             await stream.CopyToAsync(buffer, ct);
             return (buffer.ToArray(), file.FileName, form["source"].FirstOrDefault());
@@ -106,7 +108,7 @@ public static class RecordEndpoints
     }
 
     /// <summary>UTF-8 (with or without a byte-order mark); a file that is not UTF-8 is read as GB18030, as Chinese offices' Excel writes CSV.</summary>
-    private static string Decode(byte[] bytes)
+    internal static string Decode(byte[] bytes)
     {
         try
         {

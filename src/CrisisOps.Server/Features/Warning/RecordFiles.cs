@@ -10,6 +10,9 @@ namespace CrisisOps.Server.Features.Warning;
 /// <summary>A record read from a file, with the line (CSV) or sheet row (xlsx) it came from.</summary>
 public sealed record RecordRow(int Row, IncomingRecord Record);
 
+/// <summary>One row of a CSV or xlsx file as text cells, with its line (CSV) or sheet row (xlsx).</summary>
+public sealed record TableRow(int Row, string?[] Cells);
+
 /// <summary>
 /// Reads government records from the files offices keep: CSV (RFC 4180, via <see cref="Csv.Parse"/>;
 /// a library such as CsvHelper would add nothing the parser does not do) or xlsx (the first sheet,
@@ -37,28 +40,24 @@ public static class RecordFiles
     public static bool LooksLikeXlsx(ReadOnlySpan<byte> bytes) => bytes.StartsWith("PK\u0003\u0004"u8);
 
     /// <exception cref="ProblemException">400 missing-columns when the header lacks a required column.</exception>
-    public static List<RecordRow> ReadCsv(string text, string? defaultSource)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        using var rows = Csv.Parse(text.TrimStart('\uFEFF')).GetEnumerator();
-        if (!rows.MoveNext())
-        {
-            throw MissingColumns(Required);
-        }
-
-        var map = Header(rows.Current.Fields);
-        var records = new List<RecordRow>();
-        while (rows.MoveNext())
-        {
-            var (line, fields) = rows.Current;
-            records.Add(new RecordRow(line, Record(map, i => i < fields.Length ? fields[i] : null, defaultSource)));
-        }
-
-        return records;
-    }
+    public static List<RecordRow> ReadCsv(string text, string? defaultSource) => Records(ReadCsvTable(text), defaultSource);
 
     /// <exception cref="ProblemException">400 unreadable-file when it is no workbook; 400 missing-columns when the header lacks a required column.</exception>
-    public static List<RecordRow> ReadXlsx(byte[] bytes, string? defaultSource)
+    public static List<RecordRow> ReadXlsx(byte[] bytes, string? defaultSource) => Records(ReadXlsxTable(bytes), defaultSource);
+
+    /// <summary>
+    /// A CSV file as rows of cells, the header first (empty when the file is). Other registers (residents) map their own
+    /// columns on top of it, so there is one CSV reading for every import.
+    /// </summary>
+    public static List<TableRow> ReadCsvTable(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return [.. Csv.Parse(text.TrimStart('\uFEFF')).Select(r => new TableRow(r.Line, r.Fields))];
+    }
+
+    /// <summary>The first sheet of an xlsx as rows of cells (as text, see <see cref="Text"/>), the header first.</summary>
+    /// <exception cref="ProblemException">400 unreadable-file when it is no workbook or unpacks too large.</exception>
+    public static List<TableRow> ReadXlsxTable(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         CheckUnpackedSize(bytes);
@@ -78,21 +77,23 @@ public static class RecordFiles
             var used = sheet.RowsUsed().ToList();
             if (used.Count == 0)
             {
-                throw MissingColumns(Required);
+                return [];
             }
 
-            var header = used[0];
-            var last = header.LastCellUsed()?.Address.ColumnNumber ?? 0;
-            var names = Enumerable.Range(1, last).Select(c => Text(header.Cell(c))).ToArray();
-            var map = Header(names);
-            var records = new List<RecordRow>();
-            foreach (var row in used.Skip(1))
-            {
-                records.Add(new RecordRow(row.RowNumber(), Record(map, i => Text(row.Cell(i + 1)), defaultSource)));
-            }
-
-            return records;
+            var last = used[0].LastCellUsed()?.Address.ColumnNumber ?? 0;
+            return [.. used.Select(row => new TableRow(row.RowNumber(), [.. Enumerable.Range(1, last).Select(c => Text(row.Cell(c)))]))];
         }
+    }
+
+    private static List<RecordRow> Records(List<TableRow> table, string? defaultSource)
+    {
+        if (table.Count == 0)
+        {
+            throw MissingColumns(Required);
+        }
+
+        var map = Header(table[0].Cells);
+        return [.. table.Skip(1).Select(r => new RecordRow(r.Row, Record(map, i => i < r.Cells.Length ? r.Cells[i] : null, defaultSource)))];
     }
 
     private static void CheckUnpackedSize(byte[] bytes)
