@@ -152,4 +152,11 @@ public static class JournalTypes
     public const string ProposalMade = "proposal.made";
     public const string ProposalAccepted = "proposal.accepted";
     public const string NeedAllocated = "need.allocated";
+
+    // Alerts out (CAP 1.2, issue 6, alerts helper): composing, submitting, approving, releasing and withdrawing public alerts.
+    public const string AlertComposed = "alert.composed";
+    public const string AlertSubmitted = "alert.submitted";
+    public const string AlertApproved = "alert.approved";
+    public const string AlertReleased = "alert.released";
+    public const string AlertWithdrawn = "alert.withdrawn";
 }
