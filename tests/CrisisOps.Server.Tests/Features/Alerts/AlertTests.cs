@@ -333,6 +333,52 @@ public abstract class AlertTests<TApp>(TApp app) : IClassFixture<TApp> where TAp
         await (await composer.PostJsonAsync($"/api/v1/alerts/{draft.GetProperty("id").GetString()}/submit", new { }))
             .ProblemAsync(HttpStatusCode.Conflict, "alert-stage");
     }
+
+    [Fact]
+    public async Task PublicPage_WhenAskedForAPoint_ShowsAlertsInForceEscapedAndHidesWhatWasUpdated()
+    {
+        var (world, composer, approver, _) = await DeskAsync();
+        const string hostile = "<img src=x onerror=alert(1)>Flash flood";
+        var first = await ReleasedAsync(composer, approver, new
+        {
+            status = "exercise", tier = "warning", hazard = "flood", regions = new[] { world.TownshipB },
+            infos = new[] { Info("zh-CN", "山洪预警"), Info("en", hostile) },
+        });
+        var restricted = await ReleasedAsync(composer, approver, new
+        {
+            status = "exercise", tier = "warning", scope = "restricted", restriction = "Emergency services only", regions = new[] { world.CommunityB1 },
+            infos = new[] { Info("en", "Responders only") },
+        });
+        var (lat, lon) = world.PointIn(world.CommunityB1);
+        var anonymous = app.Anonymous();
+        anonymous.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+
+        var page = await anonymous.GetStringAsync(FormattableString.Invariant($"/public/alerts?lat={lat}&lon={lon}"));
+        Assert.Contains(first.GetProperty("identifier").GetString()!, page, StringComparison.Ordinal);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;Flash flood", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img src=x", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Responders only", page, StringComparison.Ordinal); // not public
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(PublicPath(restricted))).StatusCode);
+
+        // An update replaces the first alert on the page.
+        app.Clock.Advance(TimeSpan.FromMinutes(30));
+        var update = await ReleasedAsync(composer, approver, new
+        {
+            status = "exercise", msgType = "update", tier = "emergency", hazard = "flood", regions = new[] { world.TownshipB },
+            infos = new[] { Info("en", "Flash flood: evacuate") }, references = new[] { first.GetProperty("identifier").GetString() },
+        });
+        Assert.Equal("submitted", update.GetProperty("status").GetString()); // emergency: a second approver is needed
+        var second = await app.UserAsync(("commander", world.City));
+        await StepAsync(second, update, "approve");
+        page = await anonymous.GetStringAsync($"/public/alerts?region={world.CommunityB1}");
+        Assert.Contains("Flash flood: evacuate", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(first.GetProperty("identifier").GetString()!, page, StringComparison.Ordinal);
+
+        var nowhere = await anonymous.GetStringAsync("/public/alerts?lat=0&lon=0");
+        Assert.Contains("public-alerts-unknown", nowhere, StringComparison.Ordinal);
+    }
+
+    private static string PublicPath(JsonElement alert) => $"/public/alerts/{Uri.EscapeDataString(alert.GetProperty("identifier").GetString()!)}.xml";
 }
 
 public sealed class AlertTestsOnSqlite(AlertSqliteApp app) : AlertTests<AlertSqliteApp>(app);
