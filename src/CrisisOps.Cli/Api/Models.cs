@@ -180,3 +180,13 @@ internal sealed record Need(string? Id, string? Number, string? What, decimal? Q
 internal sealed record NeedClaim(string? Id, string? Organisation, decimal? Quantity, DateTimeOffset? PromisedBy, string? Status);
 
 internal sealed record ClaimResult(NeedClaim? Claim, Need? Need);
+
+internal sealed record AlertList(IReadOnlyList<Alert>? Items);
+
+internal sealed record AlertInfo(string? Language, string? Headline, string? Description, string? Instruction);
+
+internal sealed record AlertApproval(string? By, DateTimeOffset? At);
+
+internal sealed record Alert(string? Id, string? Identifier, string? Status, string? CapStatus, string? MsgType, string? Tier,
+    IReadOnlyList<string>? Regions, IReadOnlyList<AlertInfo>? Infos, int ApprovalsRequired, IReadOnlyList<AlertApproval>? Approvals,
+    DateTimeOffset? Sent);

@@ -160,4 +160,10 @@ public static class JournalTypes
     public const string ResidentDeleted = "resident.deleted";
     public const string ResidentsExported = "residents.exported";
     public const string ProfileRead = "profile.read";
+    // Alerts out (CAP 1.2, issue 6, alerts helper): composing, submitting, approving, releasing and withdrawing public alerts.
+    public const string AlertComposed = "alert.composed";
+    public const string AlertSubmitted = "alert.submitted";
+    public const string AlertApproved = "alert.approved";
+    public const string AlertReleased = "alert.released";
+    public const string AlertWithdrawn = "alert.withdrawn";
 }

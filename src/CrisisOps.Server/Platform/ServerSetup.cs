@@ -5,6 +5,7 @@ using CrisisOps.Domain.Incidents;
 using CrisisOps.Domain.Resources;
 using CrisisOps.Server.Demo;
 using CrisisOps.Server.Features.Access;
+using CrisisOps.Server.Features.Alerts;
 using CrisisOps.Server.Features.Command;
 using CrisisOps.Server.Features.Deadlines;
 using CrisisOps.Server.Features.Dispatch;
@@ -150,6 +151,8 @@ public static class ServerSetup
         services.AddSingleton<StockKeeper>();
         services.AddSingleton(sp => ArrivalSettingsBinding.Read(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ArrivalEstimator>();
+        services.AddSingleton<Features.Alerts.AlertSettings>();
+        services.AddScoped<Features.Alerts.AlertDesk>();
         if (configuration.GetValue("Deadlines:RunInBackground", true))
         {
             services.AddHostedService<DeadlineWorker>();
@@ -265,6 +268,8 @@ public static class ServerSetup
         app.MapAgreementActivationEndpoints();
         app.MapProposalEndpoints();
         app.MapCommandEndpoints();
+        app.MapAlertEndpoints();
+        app.MapPublicAlertEndpoints();
         return app;
     }
 
