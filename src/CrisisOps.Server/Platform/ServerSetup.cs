@@ -139,6 +139,14 @@ public static class ServerSetup
         services.AddScoped<HeadquartersService>();
         services.AddSingleton<IDeadlineMissHandler, OrderAcknowledgementMissed>();
         services.AddSingleton<IDeadlineMissHandler, OrderCompletionMissed>();
+        services.AddSingleton<Features.Information.InformationSettings>();
+        services.AddSingleton<Features.Information.InformationCatalog>();
+        services.AddSingleton<Features.Information.ReleaseDuty>();
+        services.AddSingleton<Features.Information.ReleaseDesk>();
+        services.AddSingleton<Features.Information.HotlineDesk>();
+        services.AddSingleton<Features.Information.WebTicketLimiter>();
+        services.AddSingleton<IDeadlineMissHandler, Features.Information.ReleaseDueMissed>();
+        services.AddSingleton<IDeadlineMissHandler, Features.Information.HotlineTicketMissed>();
         services.AddSingleton<CrisisOpsMetrics>();
         services.AddSingleton<StockKeeper>();
         services.AddSingleton(sp => ArrivalSettingsBinding.Read(sp.GetRequiredService<IConfiguration>()));
@@ -257,6 +265,7 @@ public static class ServerSetup
         app.MapAgreementActivationEndpoints();
         app.MapProposalEndpoints();
         app.MapCommandEndpoints();
+        Features.Information.InformationEndpoints.MapInformationEndpoints(app);
         return app;
     }
 
