@@ -283,14 +283,14 @@ public static class InformationEndpoints
         return TypedResults.Ok(ticket.ToDto(sla, true));
     }
 
-    /// <summary>Tickets per topic per hour under a region, for charts: at most 7 days, default the last 24 hours.</summary>
+    /// <summary>Tickets per topic per hour under a region, for charts: at most 7 days, default the 24 hours up to the end of this hour.</summary>
     private static async Task<Ok<TopicsPerHour>> TopicsPerHourAsync(string region, DateTimeOffset? from, DateTimeOffset? to, CrisisOpsDbContext db,
         CallerAccessor caller, TimeProvider clock, CancellationToken ct)
     {
         var place = await db.Regions.AsNoTracking().SingleOrDefaultAsync(r => r.Code == region, ct)
             ?? throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "unknown-region", "Unknown region", $"There is no region '{region}'.");
         await caller.RequireAsync(Permission.HandleHotline, place.Path, ct);
-        var end = to ?? clock.GetUtcNow();
+        var end = to ?? Hour(clock.GetUtcNow()).AddHours(1);
         var start = from ?? end.AddHours(-24);
         var errors = new FieldErrors();
         errors.Check(start < end, "from", "Before 'to'.");
