@@ -267,8 +267,8 @@ public abstract class IncidentApiTests<TApp>(TApp app) : IClassFixture<TApp> whe
         var journal = await officer.GetJsonAsync($"/api/v1/journal?incidentId={incident.GetProperty("id").GetString()}");
         Assert.All(journal.GetProperty("items").EnumerateArray(), e => Assert.True(e.GetProperty("isExercise").GetBoolean()));
         var deadlines = await officer.GetJsonAsync($"/api/v1/deadlines?incidentId={incident.GetProperty("id").GetString()}");
-        // The first report and, for a grave flood, the headquarters to form and the first public release: all carry the exercise mark.
-        Assert.Equal(["first-report", "headquarters-formation", "release-due"],
+        // The first report and, for a grave flood, the headquarters to form: both duties carry the exercise mark.
+        Assert.Equal(["first-report", "headquarters-formation"],
             deadlines.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("kind").GetString()).Order(StringComparer.Ordinal));
         Assert.All(deadlines.GetProperty("items").EnumerateArray(), d => Assert.True(d.GetProperty("isExercise").GetBoolean()));
     }

@@ -22,7 +22,7 @@ public abstract class InformationTests<TApp>(TApp app) : IClassFixture<TApp> whe
 
     private Task<int> FireDueAsync() => app.Services.GetRequiredService<DeadlineRunner>().FireDueAsync(CancellationToken.None);
 
-    private async Task<Scene> SceneAsync(string severity = "II")
+    private async Task<Scene> SceneAsync(string severity = "I")
     {
         var world = await app.WorldAsync();
         var officer = await app.UserAsync(("duty-officer", world.City));
@@ -119,7 +119,7 @@ public abstract class InformationTests<TApp>(TApp app) : IClassFixture<TApp> whe
 
         Assert.DoesNotContain(await ReleaseDeadlinesAsync(s), d => d.GetProperty("status").GetString() == "open");
 
-        var minor = await SceneAsync("IV");
+        var minor = await SceneAsync("II");
         Assert.Empty(await ReleaseDeadlinesAsync(minor));
     }
 
