@@ -109,13 +109,22 @@ public static class InformationEndpoints
     {
         var incident = await IncidentQueries.FindAsync(db, key, ct) ?? throw ProblemException.NotFound($"Incident '{key}'");
         await caller.RequireAsync(Permission.ReadIncidents, incident.RegionPath, ct);
-        var items = await db.Releases.AsNoTracking().Include(r => r.Pictures).Where(r => r.IncidentId == incident.Id)
+        return TypedResults.Ok(await LoadBoardAsync(db, incident.Id, incident.Number, clock, ct));
+    }
+
+    /// <summary>An incident's releases, newest first, with its cadence and the open release duty (shared by the API and the console).</summary>
+    public static async Task<ReleaseBoard> LoadBoardAsync(CrisisOpsDbContext db, Guid incidentId, string incidentNumber, TimeProvider clock,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(clock);
+        var items = await db.Releases.AsNoTracking().Include(r => r.Pictures).Where(r => r.IncidentId == incidentId)
             .OrderByDescending(r => r.DraftedAt).ToListAsync(ct);
-        var schedule = await db.ReleaseSchedules.AsNoTracking().SingleOrDefaultAsync(s => s.IncidentId == incident.Id, ct);
-        var due = await db.Deadlines.AsNoTracking().SingleOrDefaultAsync(d => d.IncidentId == incident.Id && d.Kind == DeadlineKind.ReleaseDue
+        var schedule = await db.ReleaseSchedules.AsNoTracking().SingleOrDefaultAsync(s => s.IncidentId == incidentId, ct);
+        var due = await db.Deadlines.AsNoTracking().SingleOrDefaultAsync(d => d.IncidentId == incidentId && d.Kind == DeadlineKind.ReleaseDue
             && d.Status == DeadlineStatus.Open, ct);
-        return TypedResults.Ok(new ReleaseBoard(incident.Id, incident.Number, schedule?.CadenceMinutes, due?.DueAt, due?.StepId,
-            due?.IsOverdue(clock.GetUtcNow()) == true, [.. items.Select(r => r.ToDto())]));
+        return new ReleaseBoard(incidentId, incidentNumber, schedule?.CadenceMinutes, due?.DueAt, due?.StepId,
+            due?.IsOverdue(clock.GetUtcNow()) == true, [.. items.Select(r => r.ToDto())]);
     }
 
     private static async Task<Ok<CadenceDto>> CadenceAsync(Guid id, CadenceRequest body, ReleaseDesk desk, CrisisOpsDbContext db, CallerAccessor caller,
@@ -254,7 +263,21 @@ public static class InformationEndpoints
             query = query.Where(t => t.RegionPath.StartsWith(path));
         }
 
-        if (open == true)
+        return TypedResults.Ok(new ItemList<TicketDto>(await ListTicketsAsync(query, open == true, db, ct)));
+    }
+
+    /// <summary>The caller's ticket queue (without contacts): the latest 500, with their open SLA (shared by the API and the console).</summary>
+    public static Task<IReadOnlyList<TicketDto>> ListTicketsAsync(CrisisOpsDbContext db, CallerAccess access, bool openOnly, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(access);
+        return ListTicketsAsync(db.HotlineTickets.AsNoTracking().WhereUnder(t => t.RegionPath, access.ScopesFor(Permission.HandleHotline)), openOnly, db, ct);
+    }
+
+    private static async Task<IReadOnlyList<TicketDto>> ListTicketsAsync(IQueryable<HotlineTicket> query, bool openOnly, CrisisOpsDbContext db,
+        CancellationToken ct)
+    {
+        if (openOnly)
         {
             query = query.Where(t => t.Status == TicketStatus.Open || t.Status == TicketStatus.Assigned);
         }
@@ -263,12 +286,20 @@ public static class InformationEndpoints
         var ids = tickets.Select(t => t.Id).ToList();
         var slas = await db.Deadlines.AsNoTracking().Where(d => d.Kind == DeadlineKind.HotlineTicket && ids.Contains(d.SubjectId)
             && d.Status == DeadlineStatus.Open).ToDictionaryAsync(d => d.SubjectId, ct);
-        return TypedResults.Ok(new ItemList<TicketDto>([.. tickets.Select(t => t.ToDto(slas.GetValueOrDefault(t.Id), false))]));
+        return [.. tickets.Select(t => t.ToDto(slas.GetValueOrDefault(t.Id), false))];
     }
 
     /// <summary>One ticket with the caller's name and number: a read of personal data, journaled (without the data).</summary>
-    private static async Task<Ok<TicketDto>> TicketAsync(Guid id, CrisisOpsDbContext db, CallerAccessor caller, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<TicketDto>> TicketAsync(Guid id, CrisisOpsDbContext db, CallerAccessor caller, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok(await OpenTicketAsync(db, caller, id, clock, ct));
+
+    /// <summary>Opens one ticket with the caller's contact (shared by the API and the console); the read is journaled, without the data.</summary>
+    /// <exception cref="ProblemException">403, 404.</exception>
+    public static async Task<TicketDto> OpenTicketAsync(CrisisOpsDbContext db, CallerAccessor caller, Guid id, TimeProvider clock, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(clock);
         var ticket = await db.HotlineTickets.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct) ?? throw ProblemException.NotFound($"Ticket '{id}'");
         var access = await caller.RequireAsync(Permission.HandleHotline, ticket.RegionPath, ct);
         var sla = await db.Deadlines.AsNoTracking().SingleOrDefaultAsync(d => d.Kind == DeadlineKind.HotlineTicket && d.SubjectId == id
@@ -280,7 +311,7 @@ public static class InformationEndpoints
             await db.SaveChangesAsync(ct);
         }
 
-        return TypedResults.Ok(ticket.ToDto(sla, true));
+        return ticket.ToDto(sla, true);
     }
 
     /// <summary>Tickets per topic per hour under a region, for charts: at most 7 days, default the 24 hours up to the end of this hour.</summary>
@@ -314,13 +345,22 @@ public static class InformationEndpoints
         CancellationToken ct)
     {
         var access = await caller.GetAsync(ct);
+        return TypedResults.Ok(new ItemList<AnswerEntryDto>(await FindAnswersAsync(db, access, q, topic, ct)));
+    }
+
+    /// <summary>Answer base entries the caller may use, by topic and text (shared by the API and the console).</summary>
+    public static async Task<IReadOnlyList<AnswerEntryDto>> FindAnswersAsync(CrisisOpsDbContext db, CallerAccess access, string? q, string? topic,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(access);
         var scopes = access.ScopesFor(Permission.HandleHotline);
         var entries = await db.HotlineAnswers.AsNoTracking().OrderBy(a => a.Title).ToListAsync(ct);
         var visible = entries.Where(a => scopes.Any(s => RegionPath.Covers(a.RegionPath, s) || RegionPath.Covers(s, a.RegionPath)))
             .Where(a => topic is null || a.Topic == topic)
             .Where(a => string.IsNullOrWhiteSpace(q) || a.Title.Contains(q, StringComparison.OrdinalIgnoreCase) || a.Text.Contains(q, StringComparison.OrdinalIgnoreCase))
             .Take(200);
-        return TypedResults.Ok(new ItemList<AnswerEntryDto>([.. visible.Select(a => a.ToDto())]));
+        return [.. visible.Select(a => a.ToDto())];
     }
 
     private static Task<Created<AnswerEntryDto>> SaveAnswerAsync(AnswerEntryRequest body, CrisisOpsDbContext db, CallerAccessor caller,
