@@ -104,6 +104,8 @@ public static class CliApp
         root.Subcommands.Add(StockCommands.Create(runtime));
         root.Subcommands.Add(NeedsCommands.Create(runtime));
         root.Subcommands.Add(OrderCommands.Create(runtime));
+        root.Subcommands.Add(InformationCommands.CreateReleases(runtime));
+        root.Subcommands.Add(InformationCommands.CreateHotline(runtime));
         return root;
     }
 }
