@@ -16,6 +16,9 @@ public sealed class InformationTests(BrowserServer server) : IClassFixture<Brows
     private const string HostileText = "<img src=x onerror=\"window.__pwned=1\"> 老城区转移安置 & \"避险\" <script>window.__pwned=1</script>";
     private static readonly PageWaitForFunctionOptions Patient = new() { Timeout = 30_000 };
 
+    /// <summary>A PNG by its signature and header (the server checks the bytes, not the name).</summary>
+    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0];
+
     private static async Task UserAsync(HttpClient admin, string name, object role)
     {
         (await admin.PostAsJsonAsync("api/v1/users", new { userName = name, password = Password })).EnsureSuccessStatusCode();
@@ -52,12 +55,15 @@ public sealed class InformationTests(BrowserServer server) : IClassFixture<Brows
         await officer.GetByTestId("figure-label").FillAsync("转移安置");
         await officer.GetByTestId("figure-value").FillAsync("1203");
         await officer.GetByTestId("figure-unit").FillAsync("人");
+        await officer.GetByTestId("release-pictures").SetInputFilesAsync(new FilePayload { Name = "flood.png", MimeType = "image/png", Buffer = Png });
+        await officer.GetByTestId("picked-pictures").WaitForAsync(new() { Timeout = 15_000 });
         await officer.GetByTestId("release-draft-submit").ClickAsync();
         var draft = officer.Locator($"[data-testid=draft][data-number='{number}-R01']");
         await draft.WaitForAsync(new() { Timeout = 30_000 });
         Assert.Equal(1, await draft.GetByTestId("needs-approver").CountAsync()); // an information officer drafts; approving is for others
         Assert.Equal(0, await draft.GetByTestId("release-publish").CountAsync());
         Assert.Equal(HostileText, await draft.GetByTestId("release-text").InnerTextAsync());
+        Assert.Equal(1, await draft.GetByTestId("release-picture").CountAsync());
         Assert.Null(await officer.EvaluateAsync<int?>("() => window.__pwned"));
 
         // The commander approves and publishes it, in Chinese, then sets a 30-minute cadence.
@@ -92,6 +98,7 @@ public sealed class InformationTests(BrowserServer server) : IClassFixture<Brows
         Assert.Equal(HostileText, await page.GetByTestId("release-text").First.InnerTextAsync());
         Assert.Equal(HostileTitle, await page.GetByTestId("release-title").InnerTextAsync());
         Assert.Equal(0, await page.Locator("img[src=x], img[onerror]").CountAsync());
+        Assert.Equal(1, await page.Locator("img.release-picture").CountAsync());
         Assert.Equal(0, await page.Locator("main script").CountAsync());
         Assert.Null(await page.EvaluateAsync<int?>("() => window.__pwned"));
         Assert.Equal(0, dialogs);
