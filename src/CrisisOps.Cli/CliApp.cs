@@ -106,6 +106,8 @@ public static class CliApp
         root.Subcommands.Add(NeedsCommands.Create(runtime));
         root.Subcommands.Add(OrderCommands.Create(runtime));
         root.Subcommands.Add(AlertsCommands.Create(runtime));
+        root.Subcommands.Add(InformationCommands.CreateReleases(runtime));
+        root.Subcommands.Add(InformationCommands.CreateHotline(runtime));
         return root;
     }
 }

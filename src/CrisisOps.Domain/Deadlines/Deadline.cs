@@ -81,6 +81,17 @@ public static class DeadlinePolicies
     public static DeadlinePolicy ClaimDelivery(TimeSpan within) =>
         new(DeadlineKind.ClaimDelivery, within, TimeSpan.FromHours(1), Role.PartnerMember) { ClimbsRegionTree = false };
 
+    /// <summary>
+    /// 黄金4小时: a public release within <paramref name="within"/> (4 h for the first, the cadence for updates), owed by the
+    /// information officers of the incident's region; a miss climbs the region tree every hour like the first report.
+    /// </summary>
+    public static DeadlinePolicy ReleaseDue(TimeSpan within) =>
+        new(DeadlineKind.ReleaseDue, within, TimeSpan.FromHours(1), Role.InformationOfficer);
+
+    /// <summary>A hotline ticket answered within <paramref name="within"/> (by urgency); a miss climbs the region tree every hour.</summary>
+    public static DeadlinePolicy HotlineTicket(TimeSpan within) =>
+        new(DeadlineKind.HotlineTicket, within, TimeSpan.FromHours(1), Role.HotlineOperator);
+
     public static DeadlinePolicy For(DeadlineKind kind) => kind switch
     {
         DeadlineKind.FirstReport => FirstReport,

@@ -166,4 +166,18 @@ public static class JournalTypes
     public const string AlertApproved = "alert.approved";
     public const string AlertReleased = "alert.released";
     public const string AlertWithdrawn = "alert.withdrawn";
+    // Information (官方发布, 黄金4小时, 24小时热线): issue 6, information helper.
+    public const string ReleaseDrafted = "release.drafted";
+    public const string ReleasePublished = "release.published";
+    public const string ReleaseWithdrawn = "release.withdrawn";
+    public const string ReleaseCadenceSet = "release.cadence-set";
+    public const string ReleaseOverdue = "release.overdue";
+    public const string TicketCreated = "ticket.created";
+    public const string TicketAssigned = "ticket.assigned";
+    public const string TicketAnswered = "ticket.answered";
+    public const string TicketClosed = "ticket.closed";
+    public const string TicketOverdue = "ticket.overdue";
+    public const string TicketContactRead = "ticket.contact-read";
+    public const string AnswerSaved = "answer.saved";
+    public const string AnswerDeleted = "answer.deleted";
 }

@@ -120,6 +120,7 @@ public static class DemoSeed
         await db.SaveChangesAsync();
         await SeedPoolAsync(scope.ServiceProvider, db, regions, now);
         await SeedResidentsAsync(db, now);
+        await SeedInformationAsync(scope.ServiceProvider, db, regions, hasher, password, now);
         Console.WriteLine($"Demo staff (password for all: {password}): " + string.Join(", ", Staff.Select(s => $"{s.User} ({s.Role.Name()} @ {s.Region})")));
     }
 
@@ -187,5 +188,79 @@ public static class DemoSeed
 
         await db.SaveChangesAsync();
         Console.WriteLine($"Demo: {residents.Count} synthetic residents in {communities.Count} communities (references SYN-…).");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Information (issue 6): an information officer and a hotline operator, the hotline's answer base
+    // and a few questions from the public web form, so the hotline desk and its chart show something.
+    // ---------------------------------------------------------------------------------------------
+
+    private static readonly (string User, string Name, Role Role)[] InformationStaff =
+    [
+        ("info.krems", "Krems information officer 信息发布员", Role.InformationOfficer),
+        ("hotline.krems", "Krems hotline operator 热线接线员", Role.HotlineOperator),
+    ];
+
+    private static readonly (string Topic, string Title, string Text)[] DemoAnswers =
+    [
+        ("shelter", "避难场所 Shelters open",
+            "克雷姆斯中学体育馆与施泰因社区中心已开放避险，请携带身份证件与常用药品。Krems school gym and Stein community centre are open; bring ID and your medicines."),
+        ("traffic", "道路封闭 Road closures",
+            "多瑙河沿岸道路与地下通道暂停通行，请绕行B3公路。Danube riverside roads and underpasses are closed; use the B3."),
+        ("utilities", "停水停电 Water and power",
+            "停电请拨打电力抢修热线；饮用水请到社区发放点领取。For outages call the power company's line; drinking water is handed out at community points."),
+    ];
+
+    private static readonly (string Topic, string Region, string Text)[] DemoQuestions =
+    [
+        ("shelter", "KRE-02-01", "最近的避难场所在哪里？可以带宠物吗？"),
+        ("traffic", "KRE-02-02", "Is the Danube bridge still open for cars?"),
+        ("utilities", "KRE-02-01", "我们小区停水了，什么时候恢复？"),
+    ];
+
+    private static async Task SeedInformationAsync(IServiceProvider services, CrisisOpsDbContext db, Dictionary<string, string> regions,
+        PasswordHasher<User> hasher, string password, DateTimeOffset now)
+    {
+        if (await db.HotlineAnswers.AnyAsync() || !regions.TryGetValue("KRE", out var city))
+        {
+            return;
+        }
+
+        foreach (var (userName, name, role) in InformationStaff)
+        {
+            if (await db.Users.AnyAsync(u => u.UserName == userName))
+            {
+                continue;
+            }
+
+            var user = new User(Guid.CreateVersion7(now), userName, name, "", now);
+            user.ChangePasswordHash(hasher.HashPassword(user, password));
+            db.Users.Add(user);
+            db.RoleGrants.Add(new RoleGrant(Guid.CreateVersion7(now), user.Id, role, "KRE", city, null, now, null));
+            db.Append(new JournalRecord(now, "demo-seed", JournalTypes.UserCreated, null, null, null, new { user = userName }));
+            db.Append(new JournalRecord(now, "demo-seed", JournalTypes.RoleGranted, "KRE", city, null,
+                new { user = userName, role = role.Name(), region = "KRE", department = (string?)null, organisation = (string?)null }));
+        }
+
+        foreach (var (topic, title, text) in DemoAnswers)
+        {
+            var entry = new Domain.Information.HotlineAnswer(Guid.CreateVersion7(now), "KRE", city, topic, title, text, now, "demo-seed");
+            db.HotlineAnswers.Add(entry);
+            db.Append(new JournalRecord(now, "demo-seed", JournalTypes.AnswerSaved, "KRE", city, null,
+                new { answerId = entry.Id, entry.Topic, entry.Title, created = true }, false));
+        }
+
+        await db.SaveChangesAsync();
+
+        // Questions as the public form takes them (anonymous, no contact), each with its answer deadline.
+        var desk = services.GetRequiredService<Features.Information.HotlineDesk>();
+        foreach (var (topic, region, text) in DemoQuestions.Where(q => regions.ContainsKey(q.Region)))
+        {
+            await desk.TakeAsync(db, new Features.Information.NewTicket(Domain.Information.TicketSource.Web, null, null, topic, null, region, null, null, text),
+                null, CancellationToken.None);
+        }
+
+        Console.WriteLine("Demo information staff: " + string.Join(", ", InformationStaff.Select(s => $"{s.User} ({s.Role.Name()} @ KRE)"))
+            + $"; {DemoAnswers.Length} answer base entries and {DemoQuestions.Length} hotline questions.");
     }
 }

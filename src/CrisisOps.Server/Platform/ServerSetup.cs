@@ -146,6 +146,14 @@ public static class ServerSetup
         services.AddScoped<HeadquartersService>();
         services.AddSingleton<IDeadlineMissHandler, OrderAcknowledgementMissed>();
         services.AddSingleton<IDeadlineMissHandler, OrderCompletionMissed>();
+        services.AddSingleton<Features.Information.InformationSettings>();
+        services.AddSingleton<Features.Information.InformationCatalog>();
+        services.AddSingleton<Features.Information.ReleaseDuty>();
+        services.AddSingleton<Features.Information.ReleaseDesk>();
+        services.AddSingleton<Features.Information.HotlineDesk>();
+        services.AddSingleton<Features.Information.WebTicketLimiter>();
+        services.AddSingleton<IDeadlineMissHandler, Features.Information.ReleaseDueMissed>();
+        services.AddSingleton<IDeadlineMissHandler, Features.Information.HotlineTicketMissed>();
         services.AddSingleton<CrisisOpsMetrics>();
         services.AddSingleton<UnitOfWork>();
         services.AddSingleton<StockKeeper>();
@@ -270,6 +278,7 @@ public static class ServerSetup
         app.MapCommandEndpoints();
         app.MapAlertEndpoints();
         app.MapPublicAlertEndpoints();
+        Features.Information.InformationEndpoints.MapInformationEndpoints(app);
         return app;
     }
 

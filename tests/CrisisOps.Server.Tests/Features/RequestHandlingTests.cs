@@ -167,6 +167,7 @@ public sealed class EndpointAuthorizationTests(SqliteApp app) : IClassFixture<Sq
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(["/api/v1/auth/login", "/api/v1/auth/tokens", "/api/v1/public/incident-reports"], anonymous);
+        Assert.Equal(["/api/v1/auth/login", "/api/v1/auth/tokens", "/api/v1/public/hotline-tickets", "/api/v1/public/hotline-topics",
+            "/api/v1/public/incident-reports"], anonymous);
     }
 }

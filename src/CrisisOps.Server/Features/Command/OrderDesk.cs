@@ -12,9 +12,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CrisisOps.Server.Features.Command;
 
-/// <summary>A photo as it arrives, from a form field or a console upload: its bytes are read only after the size and declared type pass.</summary>
-public sealed record IncomingPhoto(string FileName, string? ContentType, long Length, Func<Stream> Open);
-
 /// <summary>A step a unit takes on its order.</summary>
 public enum OrderStep
 {
@@ -222,11 +219,7 @@ public sealed class OrderDesk(CommandSettings settings, RegionDirectory director
         errors.Check(!string.IsNullOrWhiteSpace(text) || figures.Count > 0 || files.Count > 0, "text", "A report says something: text, figures or photos.");
         errors.ThrowIfAny();
 
-        var photos = new List<(PhotoFormat Format, byte[] Bytes)>();
-        foreach (var file in files)
-        {
-            photos.Add(await ReadPhotoAsync(file, ct));
-        }
+        var photos = await PhotoUpload.ReadAllAsync(files, ct);
 
         var now = clock.GetUtcNow();
         var started = order.Report(now, access.Name);
@@ -298,48 +291,6 @@ public sealed class OrderDesk(CommandSettings settings, RegionDirectory director
 
         return figures;
     }
-
-    /// <summary>A photo is taken only when its declared type is an image we accept AND its first bytes say the same.</summary>
-    /// <exception cref="ProblemException">413 photo-too-large; 415 unsupported-photo-type.</exception>
-    private static async Task<(PhotoFormat, byte[])> ReadPhotoAsync(IncomingPhoto file, CancellationToken ct)
-    {
-        if (file.Length > PhotoFormat.MaxBytes)
-        {
-            throw TooLarge(file);
-        }
-
-        if (!PhotoFormat.IsAcceptedContentType(file.ContentType))
-        {
-            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported-photo-type", "Not a photo we take",
-                $"'{file.FileName}' is {file.ContentType}; send JPEG, PNG or WebP.");
-        }
-
-        using var buffer = new MemoryStream();
-        await using (var stream = file.Open())
-        {
-            await stream.CopyToAsync(buffer, ct);
-        }
-
-        // The declared length may lie; the bytes read may not.
-        if (buffer.Length > PhotoFormat.MaxBytes)
-        {
-            throw TooLarge(file);
-        }
-
-        var bytes = buffer.ToArray();
-        var format = PhotoFormat.Detect(bytes);
-        if (format is null || format.ContentType != file.ContentType)
-        {
-            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported-photo-type", "Not the picture it claims to be",
-                $"'{file.FileName}' says {file.ContentType} but its bytes are {(format is null ? "no JPEG, PNG or WebP" : format.Name)}.");
-        }
-
-        return (format, bytes);
-    }
-
-    private static ProblemException TooLarge(IncomingPhoto file) =>
-        new(StatusCodes.Status413PayloadTooLarge, "photo-too-large", "Photo too large",
-            $"'{file.FileName}' is larger than {PhotoFormat.MaxBytes:N0} bytes, the most a photo may have.");
 
     /// <summary>Meets the order's open deadline of this kind (acknowledged → the acknowledgement duty is done).</summary>
     public async Task MeetAsync(CrisisOpsDbContext db, Order order, DeadlineKind kind, DateTimeOffset now, string actor, CancellationToken ct)

@@ -16,7 +16,7 @@ namespace CrisisOps.Server.Features.Incidents;
 /// first-report duty (首报负责制) starts here: a new incident gives its region one hour.
 /// </summary>
 public sealed class IncidentService(CrisisOpsDbContext db, RegionDirectory directory, TimeProvider clock, CrisisOpsMetrics metrics,
-    Command.HeadquartersFormationDuty headquartersDuty)
+    Command.HeadquartersFormationDuty headquartersDuty, Information.ReleaseDuty releaseDuty)
 {
     /// <param name="mayReport">Whether the reporter may report in the region at the given path.</param>
     /// <exception cref="ProblemException">422 when the place is unknown or outside every region; 403 outside the reporter's jurisdiction.</exception>
@@ -76,6 +76,9 @@ public sealed class IncidentService(CrisisOpsDbContext db, RegionDirectory direc
 
         // A grave incident of a kind with a headquarters template owes its headquarters within the hour too.
         headquartersDuty.StartIfOwed(db, incident, now);
+
+        // …and the public its first official release within 4 hours (黄金4小时).
+        releaseDuty.StartIfOwed(db, incident, now);
         await db.SaveChangesAsync(ct);
         metrics.IncidentReported(incident);
         return (incident, region);
