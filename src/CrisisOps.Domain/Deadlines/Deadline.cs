@@ -81,6 +81,10 @@ public static class DeadlinePolicies
     public static DeadlinePolicy ClaimDelivery(TimeSpan within) =>
         new(DeadlineKind.ClaimDelivery, within, TimeSpan.FromHours(1), Role.PartnerMember) { ClimbsRegionTree = false };
 
+    /// <summary>Delivery of an alert: whoever is not reached within <paramref name="within"/> gets the next channel (handled by delivery, not the tree).</summary>
+    public static DeadlinePolicy DeliveryEscalation(TimeSpan within) =>
+        new(DeadlineKind.DeliveryEscalation, within, TimeSpan.FromHours(1), Role.DutyOfficer) { ClimbsRegionTree = false };
+
     public static DeadlinePolicy For(DeadlineKind kind) => kind switch
     {
         DeadlineKind.FirstReport => FirstReport,

@@ -152,4 +152,13 @@ public static class JournalTypes
     public const string ProposalMade = "proposal.made";
     public const string ProposalAccepted = "proposal.accepted";
     public const string NeedAllocated = "need.allocated";
+
+    // Delivery of alerts (预警信息发布): alert-level events; each message's own states live on its delivery row.
+    public const string DeliveryFanOutStarted = "delivery.fanout-started";
+    public const string DeliveryFanOutCompleted = "delivery.fanout-completed";
+    public const string DeliveryEscalated = "delivery.escalated";
+    public const string DeliveryTaskTaken = "delivery.task-taken";
+    public const string DeliveryTaskConfirmed = "delivery.task-confirmed";
+    public const string DeliveryTaskAddressRead = "delivery.task-address-read";
+    public const string DeliveryReceiptsRecorded = "delivery.receipts-recorded";
 }
