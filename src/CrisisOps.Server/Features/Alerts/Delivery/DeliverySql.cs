@@ -30,21 +30,29 @@ internal static class DeliverySql
             var chunk = rows.Skip(start).Take(perStatement).ToList();
             var sql = new StringBuilder();
             sql.Append("INSERT INTO ").Append(table).Append(" (").Append(string.Join(", ", columns.Select(c => "\"" + c + "\""))).Append(") VALUES ");
-            var values = new List<object?>(chunk.Count * columns.Count);
+            var values = new List<object>(chunk.Count * columns.Count);
             for (var r = 0; r < chunk.Count; r++)
             {
                 sql.Append(r == 0 ? "(" : ", (");
                 for (var c = 0; c < columns.Count; c++)
                 {
-                    sql.Append(c == 0 ? "" : ", ").Append('{').Append(values.Count).Append('}');
-                    values.Add(chunk[r][c]);
+                    sql.Append(c == 0 ? "" : ", ");
+                    if (chunk[r][c] is { } value)
+                    {
+                        sql.Append('{').Append(values.Count).Append('}');
+                        values.Add(value);
+                    }
+                    else
+                    {
+                        sql.Append("NULL");
+                    }
                 }
 
                 sql.Append(')');
             }
 
             sql.Append(" ON CONFLICT DO NOTHING");
-            inserted += await db.Database.ExecuteSqlRawAsync(sql.ToString(), values.Select(v => v ?? DBNull.Value), ct);
+            inserted += await db.Database.ExecuteSqlRawAsync(sql.ToString(), values, ct);
         }
 
         return inserted;
