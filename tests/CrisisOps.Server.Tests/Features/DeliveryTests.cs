@@ -113,7 +113,7 @@ public abstract class DeliveryTests<TDatabase> : IAsyncLifetime where TDatabase 
         var outsider = await app.UserAsync(("community-officer", world.CommunityB1));
         Assert.Equal(HttpStatusCode.Forbidden, (await outsider.PostAsync($"/api/v1/delivery-tasks/{taskId}/take", null)).StatusCode);
         (await officer.PostAsync($"/api/v1/delivery-tasks/{taskId}/take", null)).EnsureSuccessStatusCode();
-        Assert.Equal(HttpStatusCode.Conflict, (await officer.PostAsync($"/api/v1/delivery-tasks/{taskId}/take", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await officer.PostAsync($"/api/v1/delivery-tasks/{taskId}/take", null)).StatusCode);
         var detail = await officer.GetFromJsonAsync<JsonElement>($"/api/v1/delivery-tasks/{taskId}", CrisisOpsApp.Json);
         Assert.False(string.IsNullOrEmpty(detail.GetProperty("address").GetString()));
         Assert.Equal(HttpStatusCode.BadRequest,
