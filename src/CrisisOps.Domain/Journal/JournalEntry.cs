@@ -161,4 +161,5 @@ public static class JournalTypes
     public const string DeliveryTaskConfirmed = "delivery.task-confirmed";
     public const string DeliveryTaskAddressRead = "delivery.task-address-read";
     public const string DeliveryReceiptsRecorded = "delivery.receipts-recorded";
+    public const string DeliveryBatchSent = "delivery.batch-sent";
 }

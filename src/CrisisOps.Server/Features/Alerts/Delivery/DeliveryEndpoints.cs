@@ -241,58 +241,87 @@ public static class DeliveryEndpoints
             throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-request", "The receipts are not valid JSON.", ex.Message);
         }
 
-        if (batch?.Receipts is not { } receipts || receipts.Count > 5000)
+        if (batch?.Receipts is not { } receipts || receipts.Count is 0 or > 5000)
         {
             throw ProblemException.Validation(new Dictionary<string, string[]> { ["receipts"] = ["A list of 1–5000 receipts."] });
         }
 
         var channels = settings.Routes.Where(r => string.Equals(r.Value, name, StringComparison.Ordinal)).Select(r => r.Key).ToList();
         var errors = new List<ReceiptError>();
-        var delivered = new List<DeliveryRow>();
-        var failed = new List<DeliveryRow>();
-        var now = clock.GetUtcNow();
-        using var pass = await gate.EnterAsync(priority: false, ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var wanted = new List<(long Key, Receipt Receipt)>();
         for (var i = 0; i < receipts.Count; i++)
         {
             var r = receipts[i];
-            if (!long.TryParse(r.IdempotencyKey, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var key))
+            if (r is null || !long.TryParse(r.IdempotencyKey, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var key))
             {
                 errors.Add(new ReceiptError(i, "idempotencyKey is not one of our delivery ids."));
-                continue;
             }
-
-            var ok = r.Status is "delivered" or "failed";
-            if (!ok)
+            else if (r.Status is not ("delivered" or "failed"))
             {
                 errors.Add(new ReceiptError(i, "status must be 'delivered' or 'failed'."));
-                continue;
             }
+            else
+            {
+                wanted.Add((key, r));
+            }
+        }
 
-            var delivery = await db.Deliveries.AsNoTracking().SingleOrDefaultAsync(d => d.Id == key && channels.Contains(d.Channel), ct);
-            if (delivery is null)
+        var known = new Dictionary<long, DeliveryRow>();
+        foreach (var chunk in wanted.Select(w => w.Key).Distinct().Chunk(1000))
+        {
+            foreach (var d in await db.Deliveries.AsNoTracking().Where(d => chunk.Contains(d.Id) && channels.Contains(d.Channel)).ToListAsync(ct))
+            {
+                known[d.Id] = d;
+            }
+        }
+
+        for (var i = 0; i < receipts.Count; i++)
+        {
+            if (receipts[i] is { } r && long.TryParse(r.IdempotencyKey, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+                out var key) && r.Status is "delivered" or "failed" && !known.ContainsKey(key))
             {
                 errors.Add(new ReceiptError(i, "no delivery of this gateway has this key."));
-                continue;
             }
+        }
 
-            // A receipt may overtake the sender's own record of the hand-off; a final state is never overwritten.
-            var open = db.Deliveries.Where(d => d.Id == key && (d.Status == DeliveryStatus.Sending || d.Status == DeliveryStatus.Sent));
-            var messageId = r.MessageId is { Length: <= 128 } m ? m : null;
-            var changed = r.Status == "delivered"
-                ? await open.ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Delivered).SetProperty(d => d.DeliveredAt, now)
-                    .SetProperty(d => d.Gateway, name).SetProperty(d => d.GatewayMessageId, messageId).SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct)
-                : await open.ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Failed).SetProperty(d => d.FailedAt, now)
-                    .SetProperty(d => d.Gateway, name).SetProperty(d => d.LastError, "receipt: " + (r.Reason ?? "failed"))
-                    .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct);
-            if (changed > 0)
-            {
-                (r.Status == "delivered" ? delivered : failed).Add(delivery);
-            }
+        // The first receipt for a key counts; a final state is never overwritten (a receipt may overtake the sender's own record).
+        var firsts = wanted.Where(w => known.ContainsKey(w.Key)).GroupBy(w => w.Key).Select(g => g.First()).ToList();
+        string[] open = [nameof(DeliveryStatus.Sending), nameof(DeliveryStatus.Sent)];
+        var now = clock.GetUtcNow();
+        var delivered = new List<DeliveryRow>();
+        var failed = new List<DeliveryRow>();
+        using var pass = await gate.EnterAsync(priority: false, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await PostgresJournalOrder.TakeAsync(db, ct);
+        var arrived = firsts.Where(w => w.Receipt.Status == "delivered").ToList();
+        if (arrived.Count > 0)
+        {
+            var changed = await DeliverySql.UpdateAsync(db, [.. arrived.Select(w => w.Key)],
+            [
+                ("Status", nameof(DeliveryStatus.Delivered)), ("DeliveredAt", DeliverySql.Time(db, now)), ("Gateway", name), ("LeaseUntil", null),
+            ], open, null, ("GatewayMessageId", [.. arrived.Select(w => w.Receipt.MessageId is { Length: <= 128 } m ? m : null)]), ct);
+            delivered.AddRange(changed.Select(id => known[id]));
+        }
+
+        foreach (var group in firsts.Where(w => w.Receipt.Status == "failed").GroupBy(w => "receipt: " + Truncate(w.Receipt.Reason ?? "failed")))
+        {
+            var changed = await DeliverySql.UpdateAsync(db, [.. group.Select(w => w.Key)],
+            [
+                ("Status", nameof(DeliveryStatus.Failed)), ("FailedAt", DeliverySql.Time(db, now)), ("Gateway", name), ("LastError", group.Key),
+                ("LeaseUntil", null),
+            ], open, null, null, ct);
+            failed.AddRange(changed.Select(id => known[id]));
         }
 
         await Escalator.MarkReachedAsync(db, delivered, now, ct);
         await escalator.AfterFailuresAsync(db, failed, now, ct);
+        await DeliveryJournal.AppendAsync(db, JournalTypes.DeliveryReceiptsRecorded, now, "gateway:" + name,
+            delivered.Concat(failed).Select(d => d.AlertId).Distinct().Select(alertId => (alertId, (object)new
+            {
+                gateway = name,
+                delivered = delivered.Count(d => d.AlertId == alertId),
+                failed = failed.Count(d => d.AlertId == alertId),
+            })), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         if (failed.Count > 0)
@@ -302,4 +331,6 @@ public static class DeliveryEndpoints
 
         return TypedResults.Ok(new ReceiptAnswer(delivered.Count + failed.Count, receipts.Count - delivered.Count - failed.Count - errors.Count, errors));
     }
+
+    private static string Truncate(string reason) => reason.Length > 200 ? reason[..200] : reason;
 }

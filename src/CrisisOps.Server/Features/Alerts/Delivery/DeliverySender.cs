@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using CrisisOps.Data;
 using CrisisOps.Domain.Alerts.Delivery;
+using CrisisOps.Domain.Journal;
 using CrisisOps.Server.Features.Alerts.Delivery.Gateways;
 using CrisisOps.Server.Platform;
 using Microsoft.EntityFrameworkCore;
@@ -45,15 +46,32 @@ public sealed class DeliverySender(IDbContextFactory<CrisisOpsDbContext> factory
             }
         }
 
+        // Each gateway gets its deliveries in batches of what it takes per hand-off; batches go out in parallel.
+        var work = new List<(IDeliveryGateway? Gateway, DeliveryRow[] Batch)>();
+        foreach (var group in claimed.GroupBy(d => gateways.For(d.Channel)))
+        {
+            work.AddRange(group.Chunk(Math.Max(1, group.Key?.MaxBatch ?? settings.SendBatch)).Select(chunk => (group.Key, chunk)));
+        }
+
         var results = new ConcurrentBag<(DeliveryRow Delivery, string Gateway, SendResult Result)>();
-        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = settings.SendConcurrency, CancellationToken = ct },
-            async (delivery, token2) =>
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = settings.SendConcurrency, CancellationToken = ct },
+            async (item, token2) =>
             {
-                var gateway = gateways.For(delivery.Channel);
-                var result = gateway is null
-                    ? SendResult.Permanent($"no gateway carries {delivery.Channel.Name()}")
-                    : await gateway.SendAsync(MessageOf(delivery), token2);
-                results.Add((delivery, gateway?.Name ?? "", result));
+                if (item.Gateway is not { } gateway)
+                {
+                    foreach (var delivery in item.Batch)
+                    {
+                        results.Add((delivery, "", SendResult.Permanent($"no gateway carries {delivery.Channel.Name()}")));
+                    }
+
+                    return;
+                }
+
+                var answers = await gateway.SendBatchAsync([.. item.Batch.Select(MessageOf)], token2);
+                for (var i = 0; i < item.Batch.Length; i++)
+                {
+                    results.Add((item.Batch[i], gateway.Name, answers[i]));
+                }
             });
 
         await RecordAsync(token, [.. results], ct);
@@ -88,52 +106,71 @@ public sealed class DeliverySender(IDbContextFactory<CrisisOpsDbContext> factory
             [DeliverySql.Id(db, token), DeliverySql.Time(db, now), DeliverySql.Time(db, now + settings.Lease)], ct);
     }
 
+    /// <summary>Records a batch's answers in a few set-based statements, each guarded by the claim token (a lapsed sender changes nothing).</summary>
     private async Task RecordAsync(Guid token, IReadOnlyList<(DeliveryRow Delivery, string Gateway, SendResult Result)> results, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var db = await factory.CreateDbContextAsync(ct);
         using var pass = await gate.EnterAsync(priority: false, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var failed = new List<DeliveryRow>();
+        await PostgresJournalOrder.TakeAsync(db, ct);
+        string[] sending = [nameof(DeliveryStatus.Sending)];
+        var byId = results.ToDictionary(r => r.Delivery.Id, r => r.Delivery);
         var deliveredNow = new List<DeliveryRow>();
-        foreach (var (delivery, gatewayName, result) in results)
+        var accepted = new List<DeliveryRow>();
+        var retrying = new List<DeliveryRow>();
+        var failed = new List<DeliveryRow>();
+        foreach (var group in results.Where(r => r.Result.Outcome == SendOutcome.Accepted).GroupBy(r => (r.Gateway, r.Result.DeliveredNow)))
         {
-            var id = delivery.Id;
-            var mine = db.Deliveries.Where(d => d.Id == id && d.ClaimToken == token && d.Status == DeliveryStatus.Sending);
-            int changed;
-            if (result.Outcome == SendOutcome.Accepted)
+            var items = group.ToList();
+            var (gatewayName, deliveredAtOnce) = group.Key;
+            var changed = await DeliverySql.UpdateAsync(db, [.. items.Select(r => r.Delivery.Id)],
+            [
+                ("Status", (deliveredAtOnce ? DeliveryStatus.Delivered : DeliveryStatus.Sent).ToString()), ("SentAt", DeliverySql.Time(db, now)),
+                ("DeliveredAt", deliveredAtOnce ? DeliverySql.Time(db, now) : null), ("Gateway", gatewayName), ("LeaseUntil", null),
+            ], sending, token, ("GatewayMessageId", [.. items.Select(r => r.Result.MessageId)]), ct);
+            accepted.AddRange(changed.Select(id => byId[id]));
+            if (deliveredAtOnce)
             {
-                var status = result.DeliveredNow ? DeliveryStatus.Delivered : DeliveryStatus.Sent;
-                changed = await mine.ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, status).SetProperty(d => d.SentAt, now)
-                    .SetProperty(d => d.DeliveredAt, result.DeliveredNow ? now : null).SetProperty(d => d.Gateway, gatewayName)
-                    .SetProperty(d => d.GatewayMessageId, result.MessageId).SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct);
-                if (changed > 0 && result.DeliveredNow)
-                {
-                    deliveredNow.Add(delivery);
-                }
+                deliveredNow.AddRange(changed.Select(id => byId[id]));
             }
-            else if (result.Outcome == SendOutcome.Transient && delivery.Attempts < settings.MaxAttempts)
-            {
-                // Exponential backoff on the injected clock: 1, 2, 4, … times the base.
-                var next = now + (settings.RetryBase * Math.Pow(2, delivery.Attempts - 1));
-                changed = await mine.ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Queued).SetProperty(d => d.NextAttemptAt, next)
-                    .SetProperty(d => d.LastError, Truncate(result.Error)).SetProperty(d => d.ClaimToken, (Guid?)null)
-                    .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct);
-            }
-            else
-            {
-                changed = await mine.ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Failed).SetProperty(d => d.FailedAt, now)
-                    .SetProperty(d => d.Gateway, gatewayName).SetProperty(d => d.LastError, Truncate(result.Error))
-                    .SetProperty(d => d.LeaseUntil, (DateTimeOffset?)null), ct);
-                if (changed > 0)
-                {
-                    failed.Add(delivery);
-                }
-            }
+        }
+
+        // Transient answers wait for their next attempt: exponential backoff on the injected clock, 1, 2, 4, … times the base.
+        foreach (var group in results.Where(r => r.Result.Outcome == SendOutcome.Transient && r.Delivery.Attempts < settings.MaxAttempts)
+            .GroupBy(r => (r.Delivery.Attempts, r.Result.Error)))
+        {
+            var next = now + (settings.RetryBase * Math.Pow(2, group.Key.Attempts - 1));
+            var changed = await DeliverySql.UpdateAsync(db, [.. group.Select(r => r.Delivery.Id)],
+            [
+                ("Status", nameof(DeliveryStatus.Queued)), ("NextAttemptAt", DeliverySql.Time(db, next)), ("LastError", Truncate(group.Key.Error)),
+                ("ClaimToken", null), ("LeaseUntil", null),
+            ], sending, token, null, ct);
+            retrying.AddRange(changed.Select(id => byId[id]));
+        }
+
+        foreach (var group in results.Where(r => r.Result.Outcome == SendOutcome.Permanent
+                || (r.Result.Outcome == SendOutcome.Transient && r.Delivery.Attempts >= settings.MaxAttempts))
+            .GroupBy(r => (r.Gateway, r.Result.Error)))
+        {
+            var changed = await DeliverySql.UpdateAsync(db, [.. group.Select(r => r.Delivery.Id)],
+            [
+                ("Status", nameof(DeliveryStatus.Failed)), ("FailedAt", DeliverySql.Time(db, now)), ("Gateway", group.Key.Gateway),
+                ("LastError", Truncate(group.Key.Error)), ("LeaseUntil", null),
+            ], sending, token, null, ct);
+            failed.AddRange(changed.Select(id => byId[id]));
         }
 
         await Escalator.MarkReachedAsync(db, deliveredNow, now, ct);
         await escalator.AfterFailuresAsync(db, failed, now, ct);
+        await DeliveryJournal.AppendAsync(db, JournalTypes.DeliveryBatchSent, now, "system",
+            accepted.Concat(retrying).Concat(failed).Select(d => d.AlertId).Distinct().Select(alertId => (alertId, (object)new
+            {
+                accepted = accepted.Count(d => d.AlertId == alertId),
+                deliveredAtOnce = deliveredNow.Count(d => d.AlertId == alertId),
+                retrying = retrying.Count(d => d.AlertId == alertId),
+                failed = failed.Count(d => d.AlertId == alertId),
+            })), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }

@@ -25,7 +25,7 @@ public sealed record DeliverySettings
 
     public int ExpandBatch { get; init; } = 2000;
 
-    public int SendBatch { get; init; } = 200;
+    public int SendBatch { get; init; } = 1000;
 
     public int SendConcurrency { get; init; } = 16;
 
@@ -63,7 +63,8 @@ public sealed record DeliverySettings
 
                 webhooks.Add(new WebhookSettings(gateway.Key, url, gateway["Bearer"], gateway["ReceiptSecret"],
                     gateway.GetValue("Timeout", TimeSpan.FromSeconds(10)), gateway.GetValue("Retries", 2),
-                    gateway.GetValue("RetryBackoff", TimeSpan.FromMilliseconds(200)), gateway.GetValue("RatePerSecond", 100.0)));
+                    gateway.GetValue("RetryBackoff", TimeSpan.FromMilliseconds(200)), gateway.GetValue("RatePerSecond", 100.0),
+                    Math.Clamp(gateway.GetValue("MaxBatch", 100), 1, 1000)));
             }
             else
             {
@@ -113,7 +114,7 @@ public sealed record DeliverySettings
             RetryBase = Positive(section, "RetryBase", TimeSpan.FromSeconds(30)),
             Lease = Positive(section, "Lease", TimeSpan.FromMinutes(2)),
             ExpandBatch = Math.Clamp(section.GetValue("ExpandBatch", 2000), 10, 20_000),
-            SendBatch = Math.Clamp(section.GetValue("SendBatch", 200), 1, 5000),
+            SendBatch = Math.Clamp(section.GetValue("SendBatch", 1000), 1, 5000),
             SendConcurrency = Math.Clamp(section.GetValue("SendConcurrency", 16), 1, 256),
             PollInterval = Positive(section, "PollInterval", TimeSpan.FromSeconds(5)),
             Routes = routes,

@@ -19,11 +19,16 @@ public sealed class Escalator(ChannelRulesProvider rules, DeliverySettings setti
     /// <summary>Records that these people were reached (a delivered receipt, a confirmed visit).</summary>
     public static async Task MarkReachedAsync(CrisisOpsDbContext db, IReadOnlyList<DeliveryRow> delivered, DateTimeOffset now, CancellationToken ct)
     {
-        foreach (var d in delivered.Where(d => d.ResidentId is not null && !d.Channel.IsArea()))
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(delivered);
+        foreach (var group in delivered.Where(d => d.ResidentId is not null && !d.Channel.IsArea()).GroupBy(d => (d.AlertId, d.Channel)))
         {
-            var (alert, resident, channel) = (d.AlertId, d.ResidentId!.Value, d.Channel);
-            await db.AlertRecipients.Where(r => r.AlertId == alert && r.ResidentId == resident && r.ReachedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReachedAt, now).SetProperty(r => r.ReachedVia, channel), ct);
+            var (alert, channel) = group.Key;
+            foreach (var chunk in group.Select(d => d.ResidentId!.Value).Distinct().Chunk(1000))
+            {
+                await db.AlertRecipients.Where(r => r.AlertId == alert && chunk.Contains(r.ResidentId) && r.ReachedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReachedAt, now).SetProperty(r => r.ReachedVia, channel), ct);
+            }
         }
     }
 

@@ -15,6 +15,7 @@ namespace CrisisOps.Server.Features.Alerts.Delivery;
 public sealed record ResidentRow(Guid Id, string HomeRegionCode, string HomeRegionPath, string? WorkRegionPath, double? HomeLatitude, double? HomeLongitude,
     double? WorkLatitude, double? WorkLongitude, string? Mobile, string? Landline, string? Email, string? PushToken, string Language, string Needs)
 {
+    /// <summary>Read as text, so either storage of the flags (their names, or their number) parses.</summary>
     public SpecialNeeds SpecialNeeds => Enum.Parse<SpecialNeeds>(Needs);
 
     public Reachability Reach => new(Mobile is not null, Landline is not null, Email is not null, PushToken is not null);
@@ -184,7 +185,7 @@ public sealed partial class FanOutExpander(IDbContextFactory<CrisisOpsDbContext>
 
         var sql = FormattableString.Invariant($"""
             SELECT "Id", "HomeRegionCode", "HomeRegionPath", "WorkRegionPath", "HomeLatitude", "HomeLongitude", "WorkLatitude", "WorkLongitude",
-                   "Mobile", "Landline", "Email", "PushToken", "Language", "Needs"
+                   "Mobile", "Landline", "Email", "PushToken", "Language", CAST("Needs" AS TEXT) AS "Needs"
             FROM residents WHERE ({where}){cursor} ORDER BY "Id" LIMIT {settings.ExpandBatch}
             """);
         return await db.Database.SqlQueryRaw<ResidentRow>(sql, [.. values]).ToListAsync(ct);

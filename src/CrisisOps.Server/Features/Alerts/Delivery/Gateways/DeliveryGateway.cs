@@ -37,4 +37,23 @@ public interface IDeliveryGateway
     string? ReceiptSecret { get; }
 
     Task<SendResult> SendAsync(GatewayMessage message, CancellationToken ct);
+
+    /// <summary>How many messages one hand-off may carry; 1 for gateways that take them one at a time.</summary>
+    int MaxBatch => 1;
+
+    /// <summary>
+    /// Hands on a batch (at most <see cref="MaxBatch"/>) and answers one result per message, in order. A gateway
+    /// without a batch form sends them one by one.
+    /// </summary>
+    async Task<IReadOnlyList<SendResult>> SendBatchAsync(IReadOnlyList<GatewayMessage> messages, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var results = new List<SendResult>(messages.Count);
+        foreach (var message in messages)
+        {
+            results.Add(await SendAsync(message, ct));
+        }
+
+        return results;
+    }
 }

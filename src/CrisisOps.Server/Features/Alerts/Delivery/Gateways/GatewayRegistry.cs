@@ -11,6 +11,7 @@ public sealed class GatewayRegistry : IHostedService, IAsyncDisposable
     private readonly Dictionary<string, IDeliveryGateway> _gateways = new(StringComparer.Ordinal);
     private readonly DeliverySettings _settings;
     private readonly IHttpClientFactory _http;
+    private readonly List<HttpClient> _clients = [];
 
     public GatewayRegistry(DeliverySettings settings, IHttpClientFactory http)
     {
@@ -18,9 +19,8 @@ public sealed class GatewayRegistry : IHostedService, IAsyncDisposable
         _http = http;
         foreach (var webhook in settings.Webhooks)
         {
-            _gateways[webhook.Name] = new WebhookGateway(http.CreateClient("delivery-" + webhook.Name), webhook);
+            _gateways[webhook.Name] = new WebhookGateway(NewClient(), webhook);
         }
-
     }
 
     /// <summary>The loopback gateway when <c>Delivery:Loopback:Enabled</c>; started with the host.</summary>
@@ -48,9 +48,21 @@ public sealed class GatewayRegistry : IHostedService, IAsyncDisposable
         }
 
         Loopback = loopback;
-        _gateways[_settings.Loopback.Name] = new WebhookGateway(_http.CreateClient("delivery-loopback"),
+        _gateways[_settings.Loopback.Name] = new WebhookGateway(NewClient(),
             new WebhookSettings(_settings.Loopback.Name, loopback.Url!, null, _settings.Loopback.ReceiptSecret, TimeSpan.FromSeconds(10), 2,
-                TimeSpan.FromMilliseconds(50), 1_000_000));
+                TimeSpan.FromMilliseconds(50), 1_000_000, MaxBatch: 100));
+    }
+
+    // One long-lived client per gateway, without the factory's per-request log lines (tens of thousands in a
+    // fan-out); pooled connections are recycled so a gateway's DNS change is picked up.
+    private HttpClient NewClient()
+    {
+        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan, // each hand-off has its own timeout (Delivery:Gateways:<name>:Timeout)
+        };
+        _clients.Add(client);
+        return client;
     }
 
     /// <summary>Points the loopback gateway's receipts at this server once it listens (the host knows its address only then).</summary>
@@ -77,6 +89,11 @@ public sealed class GatewayRegistry : IHostedService, IAsyncDisposable
         foreach (var gateway in _gateways.Values.OfType<IDisposable>())
         {
             gateway.Dispose();
+        }
+
+        foreach (var client in _clients)
+        {
+            client.Dispose();
         }
     }
 }

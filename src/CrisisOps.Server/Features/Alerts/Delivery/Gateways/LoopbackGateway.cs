@@ -14,10 +14,10 @@ public sealed record LoopbackSettings
 {
     public bool Enabled { get; init; }
 
-    /// <summary>Share of messages on <see cref="FailChannels"/> answered 503 on every attempt (deterministic by seed and key).</summary>
+    /// <summary>Share of messages on <see cref="FailChannels"/> answered <c>retry</c> on every attempt (deterministic by seed and key).</summary>
     public double FailShare { get; init; }
 
-    /// <summary>Share of messages answered 503 on their first attempt only.</summary>
+    /// <summary>Share of messages answered <c>retry</c> on their first attempt only.</summary>
     public double FlakyShare { get; init; }
 
     /// <summary>Share of accepted messages whose receipt says failed (number unreachable).</summary>
@@ -55,6 +55,7 @@ public sealed class LoopbackGateway : IAsyncDisposable
     private readonly Channel<Receipt> _receipts = System.Threading.Channels.Channel.CreateUnbounded<Receipt>();
     private readonly LoopbackSettings _settings;
     private WebApplication? _app;
+    private int _batches;
     private Task? _receiptPump;
     private readonly CancellationTokenSource _stop = new();
 
@@ -75,6 +76,9 @@ public sealed class LoopbackGateway : IAsyncDisposable
 
     public int ReceiptsPosted { get; private set; }
 
+    /// <summary>Requests (batches) received.</summary>
+    public int Batches => _batches;
+
     public async Task StartAsync(CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -91,36 +95,44 @@ public sealed class LoopbackGateway : IAsyncDisposable
 
     private async Task<IResult> HandleAsync(HttpRequest request)
     {
-        WebhookMessage? message;
+        WebhookBatch? batch;
         try
         {
-            message = await JsonSerializer.DeserializeAsync<WebhookMessage>(request.Body, Json, request.HttpContext.RequestAborted);
+            batch = await JsonSerializer.DeserializeAsync<WebhookBatch>(request.Body, Json, request.HttpContext.RequestAborted);
         }
         catch (JsonException)
         {
             return Results.BadRequest();
         }
 
-        if (message?.IdempotencyKey is not { Length: > 0 } key || string.IsNullOrEmpty(message.To) || string.IsNullOrEmpty(message.Text))
+        if (batch?.Messages is not { Count: > 0 } messages
+            || messages.Any(m => m?.IdempotencyKey is not { Length: > 0 } || string.IsNullOrEmpty(m.To) || string.IsNullOrEmpty(m.Text)))
         {
             return Results.BadRequest();
         }
 
-        var seen = _requests.AddOrUpdate(key, 1, (_, n) => n + 1);
+        Interlocked.Increment(ref _batches);
         if (_settings.Delay > TimeSpan.Zero)
         {
             await Task.Delay(_settings.Delay, request.HttpContext.RequestAborted);
         }
 
+        return Results.Ok(new WebhookAnswer([.. messages.Select(Handle)]));
+    }
+
+    private WebhookResult Handle(WebhookMessage message)
+    {
+        var key = message.IdempotencyKey!;
+        var seen = _requests.AddOrUpdate(key, 1, (_, n) => n + 1);
         if (_answered.TryGetValue(key, out var earlier))
         {
-            return Results.Ok(new WebhookAnswer(earlier));
+            return new WebhookResult(key, "accepted", earlier);
         }
 
         var failing = _settings.FailChannels.Contains(message.Channel, StringComparer.Ordinal) && Draw(key, "fail") < _settings.FailShare;
         if (failing || (seen == 1 && Draw(key, "flaky") < _settings.FlakyShare))
         {
-            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            return new WebhookResult(key, "retry", Error: "operator busy");
         }
 
         var id = "lb-" + key;
@@ -131,7 +143,7 @@ public sealed class LoopbackGateway : IAsyncDisposable
             _receipts.Writer.TryWrite(new Receipt(key, id, failed ? "failed" : "delivered", failed ? "unreachable" : null));
         }
 
-        return Results.Ok(new WebhookAnswer(_answered[key]));
+        return new WebhookResult(key, "accepted", _answered[key]);
     }
 
     // The same seed and key always draw the same number, so a test knows which messages fail.

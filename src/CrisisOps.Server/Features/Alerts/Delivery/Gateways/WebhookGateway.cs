@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -9,14 +10,16 @@ namespace CrisisOps.Server.Features.Alerts.Delivery.Gateways;
 
 /// <summary>Settings of one webhook gateway (<c>Delivery:Gateways:&lt;name&gt;</c>).</summary>
 public sealed record WebhookSettings(string Name, Uri Url, string? Bearer, string? ReceiptSecret, TimeSpan Timeout, int Retries,
-    TimeSpan RetryBackoff, double RatePerSecond);
+    TimeSpan RetryBackoff, double RatePerSecond, int MaxBatch = 100);
 
 /// <summary>
 /// An operator's HTTP gateway (SMS, voice, push, cell broadcast, loudspeaker controllers). Wire format in
-/// docs/delivery.md: <c>POST {url}</c> with a JSON message and an <c>Idempotency-Key</c> header; a 2xx with
-/// <c>{"messageId": "…"}</c> takes it. A timeout, a 5xx, a 429 or an answer we cannot read is transient
-/// (retried here a few times with backoff, then by the delivery's own schedule); another 4xx is permanent.
-/// A token bucket keeps to the operator's rate.
+/// docs/delivery.md: <c>POST {url}</c> with <c>{"messages": [...]}</c>, a batch of messages each with its
+/// idempotency key; a 2xx answers <c>{"results": [...]}</c>, one per key: <c>accepted</c> with a messageId,
+/// <c>retry</c> or <c>rejected</c>. A timeout, a 5xx, a 429 or an answer we cannot read leaves the whole batch
+/// transient; another 4xx refuses the whole batch for good. Transient messages are retried here a few times
+/// with backoff (only those, in a smaller batch), then by each delivery's own schedule. A token bucket keeps to
+/// the operator's rate, counting messages, not requests.
 /// </summary>
 public sealed class WebhookGateway : IDeliveryGateway, IDisposable
 {
@@ -24,17 +27,18 @@ public sealed class WebhookGateway : IDeliveryGateway, IDisposable
     private readonly HttpClient _http;
     private readonly WebhookSettings _settings;
     private readonly TokenBucketRateLimiter _rate;
+    private readonly int _perSecond;
 
     public WebhookGateway(HttpClient http, WebhookSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _http = http;
         _settings = settings;
-        var perSecond = Math.Max(1, (int)Math.Ceiling(settings.RatePerSecond));
+        _perSecond = Math.Max(1, (int)Math.Min(int.MaxValue, Math.Ceiling(settings.RatePerSecond)));
         _rate = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
-            TokenLimit = perSecond,
-            TokensPerPeriod = perSecond,
+            TokenLimit = _perSecond,
+            TokensPerPeriod = _perSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = int.MaxValue,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
@@ -46,11 +50,17 @@ public sealed class WebhookGateway : IDeliveryGateway, IDisposable
 
     public string? ReceiptSecret => _settings.ReceiptSecret;
 
-    public async Task<SendResult> SendAsync(GatewayMessage message, CancellationToken ct)
+    /// <summary>A batch never holds more messages than the rate lets through in a second.</summary>
+    public int MaxBatch => Math.Max(1, Math.Min(_settings.MaxBatch, _perSecond));
+
+    public async Task<SendResult> SendAsync(GatewayMessage message, CancellationToken ct) => (await SendBatchAsync([message], ct))[0];
+
+    public async Task<IReadOnlyList<SendResult>> SendBatchAsync(IReadOnlyList<GatewayMessage> messages, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        SendResult result = SendResult.Transient("not tried");
-        for (var attempt = 0; attempt <= _settings.Retries; attempt++)
+        ArgumentNullException.ThrowIfNull(messages);
+        var results = new SendResult[messages.Count];
+        var pending = Enumerable.Range(0, messages.Count).ToList();
+        for (var attempt = 0; attempt <= _settings.Retries && pending.Count > 0; attempt++)
         {
             if (attempt > 0)
             {
@@ -58,25 +68,32 @@ public sealed class WebhookGateway : IDeliveryGateway, IDisposable
                 await Task.Delay(_settings.RetryBackoff * Math.Pow(2, attempt - 1), ct);
             }
 
-            using var lease = await _rate.AcquireAsync(1, ct);
-            result = await TryOnceAsync(message, ct);
-            if (result.Outcome != SendOutcome.Transient)
+            foreach (var chunk in pending.Chunk(MaxBatch).ToList())
             {
-                return result;
+                using var lease = await _rate.AcquireAsync(chunk.Length, ct);
+                var answers = await TryOnceAsync([.. chunk.Select(i => messages[i])], ct);
+                for (var j = 0; j < chunk.Length; j++)
+                {
+                    results[chunk[j]] = answers[j];
+                }
             }
+
+            pending = [.. pending.Where(i => results[i].Outcome == SendOutcome.Transient)];
         }
 
-        return result;
+        return results;
     }
 
-    private async Task<SendResult> TryOnceAsync(GatewayMessage message, CancellationToken ct)
+    private static string KeyOf(GatewayMessage m) => m.Key.ToString(CultureInfo.InvariantCulture);
+
+    private async Task<SendResult[]> TryOnceAsync(IReadOnlyList<GatewayMessage> batch, CancellationToken ct)
     {
+        SendResult[] All(SendResult r) => [.. batch.Select(_ => r)];
         using var request = new HttpRequestMessage(HttpMethod.Post, _settings.Url)
         {
-            Content = JsonContent.Create(new WebhookMessage(message.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                message.Channel.Name(), message.To, message.Language, message.Text, message.AlertIdentifier, message.IsExercise), options: Json),
+            Content = JsonContent.Create(new WebhookBatch([.. batch.Select(m => new WebhookMessage(KeyOf(m), m.Channel.Name(), m.To, m.Language, m.Text,
+                m.AlertIdentifier, m.IsExercise))]), options: Json),
         };
-        request.Headers.Add("Idempotency-Key", message.Key.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (_settings.Bearer is { Length: > 0 } bearer)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
@@ -89,44 +106,73 @@ public sealed class WebhookGateway : IDeliveryGateway, IDisposable
             using var response = await _http.SendAsync(request, timeout.Token);
             if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
             {
-                return SendResult.Transient($"gateway answered {(int)response.StatusCode}");
+                return All(SendResult.Transient($"gateway answered {(int)response.StatusCode}"));
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                return SendResult.Permanent($"gateway refused with {(int)response.StatusCode}");
+                return All(SendResult.Permanent($"gateway refused with {(int)response.StatusCode}"));
             }
 
+            WebhookAnswer? answer;
             try
             {
-                var answer = await response.Content.ReadFromJsonAsync<WebhookAnswer>(Json, timeout.Token);
-                return answer?.MessageId is { Length: > 0 and <= 128 } id
-                    ? new SendResult(SendOutcome.Accepted, id, null)
-                    : SendResult.Transient("gateway answered without a messageId");
+                answer = await response.Content.ReadFromJsonAsync<WebhookAnswer>(Json, timeout.Token);
             }
             catch (Exception ex) when (ex is JsonException or NotSupportedException)
             {
-                return SendResult.Transient("gateway answered garbage");
+                return All(SendResult.Transient("gateway answered garbage"));
             }
+
+            if (answer?.Results is not { } items)
+            {
+                return All(SendResult.Transient("gateway answered without results"));
+            }
+
+            var byKey = new Dictionary<string, WebhookResult>(StringComparer.Ordinal);
+            foreach (var item in items)
+            {
+                if (item?.IdempotencyKey is { } key)
+                {
+                    byKey.TryAdd(key, item);
+                }
+            }
+
+            return [.. batch.Select(m => Classify(byKey.GetValueOrDefault(KeyOf(m))))];
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return SendResult.Transient($"gateway timed out after {_settings.Timeout.TotalSeconds:0.#} s");
+            return All(SendResult.Transient($"gateway timed out after {_settings.Timeout.TotalSeconds:0.#} s"));
         }
         catch (HttpRequestException ex)
         {
-            return SendResult.Transient("gateway unreachable: " + ex.Message);
+            return All(SendResult.Transient("gateway unreachable: " + ex.Message));
         }
     }
+
+    private static SendResult Classify(WebhookResult? item) => item?.Status switch
+    {
+        "accepted" when item.MessageId is { Length: > 0 and <= 128 } id => new SendResult(SendOutcome.Accepted, id, null),
+        "rejected" => SendResult.Permanent("gateway rejected: " + (item.Error ?? "no reason")),
+        "retry" => SendResult.Transient("gateway asked to retry: " + (item.Error ?? "no reason")),
+        null => SendResult.Transient("gateway answered nothing for this message"),
+        _ => SendResult.Transient("gateway answered garbage for this message"),
+    };
 
     public void Dispose() => _rate.Dispose();
 }
 
-/// <summary>The webhook's request body.</summary>
-public sealed record WebhookMessage(string IdempotencyKey, string Channel, string To, string Language, string Text, string Alert, bool Exercise);
+/// <summary>The webhook's request body: a batch of messages.</summary>
+public sealed record WebhookBatch(IReadOnlyList<WebhookMessage>? Messages);
 
-/// <summary>The webhook's answer.</summary>
-public sealed record WebhookAnswer(string? MessageId);
+/// <summary>One message of the batch.</summary>
+public sealed record WebhookMessage(string? IdempotencyKey, string? Channel, string? To, string? Language, string? Text, string? Alert, bool Exercise);
+
+/// <summary>The webhook's answer: one result per message.</summary>
+public sealed record WebhookAnswer(IReadOnlyList<WebhookResult>? Results);
+
+/// <summary>One message's result: <c>accepted</c> (with the gateway's messageId), <c>retry</c> or <c>rejected</c>.</summary>
+public sealed record WebhookResult(string? IdempotencyKey, string? Status, string? MessageId = null, string? Error = null);
 
 /// <summary>A batch of receipts a gateway posts to <c>/api/v1/gateways/{name}/receipts</c>.</summary>
 public sealed record ReceiptBatch(IReadOnlyList<Receipt>? Receipts);
