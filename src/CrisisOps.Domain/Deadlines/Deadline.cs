@@ -92,6 +92,10 @@ public static class DeadlinePolicies
     public static DeadlinePolicy HotlineTicket(TimeSpan within) =>
         new(DeadlineKind.HotlineTicket, within, TimeSpan.FromHours(1), Role.HotlineOperator);
 
+    /// <summary>Delivery of an alert: whoever is not reached within <paramref name="within"/> gets the next channel (handled by delivery, not the tree).</summary>
+    public static DeadlinePolicy DeliveryEscalation(TimeSpan within) =>
+        new(DeadlineKind.DeliveryEscalation, within, TimeSpan.FromHours(1), Role.DutyOfficer) { ClimbsRegionTree = false };
+
     public static DeadlinePolicy For(DeadlineKind kind) => kind switch
     {
         DeadlineKind.FirstReport => FirstReport,

@@ -180,4 +180,13 @@ public static class JournalTypes
     public const string TicketContactRead = "ticket.contact-read";
     public const string AnswerSaved = "answer.saved";
     public const string AnswerDeleted = "answer.deleted";
+    // Delivery of alerts (预警信息发布): alert-level events; each message's own states live on its delivery row.
+    public const string DeliveryFanOutStarted = "delivery.fanout-started";
+    public const string DeliveryFanOutCompleted = "delivery.fanout-completed";
+    public const string DeliveryEscalated = "delivery.escalated";
+    public const string DeliveryTaskTaken = "delivery.task-taken";
+    public const string DeliveryTaskConfirmed = "delivery.task-confirmed";
+    public const string DeliveryTaskAddressRead = "delivery.task-address-read";
+    public const string DeliveryReceiptsRecorded = "delivery.receipts-recorded";
+    public const string DeliveryBatchSent = "delivery.batch-sent";
 }

@@ -6,6 +6,7 @@ using CrisisOps.Domain.Resources;
 using CrisisOps.Server.Demo;
 using CrisisOps.Server.Features.Access;
 using CrisisOps.Server.Features.Alerts;
+using CrisisOps.Server.Features.Alerts.Delivery;
 using CrisisOps.Server.Features.Command;
 using CrisisOps.Server.Features.Deadlines;
 using CrisisOps.Server.Features.Dispatch;
@@ -156,6 +157,23 @@ public static class ServerSetup
         services.AddSingleton<IDeadlineMissHandler, Features.Information.HotlineTicketMissed>();
         services.AddSingleton<CrisisOpsMetrics>();
         services.AddSingleton<UnitOfWork>();
+        services.AddSingleton(sp => Features.Alerts.Delivery.DeliverySettings.Read(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<Features.Alerts.Delivery.ChannelRulesProvider>();
+        services.AddSingleton<Features.Alerts.Delivery.DeliverySignal>();
+        services.AddSingleton<Features.Alerts.IAlertFanOut, Features.Alerts.Delivery.DeliveryFanOut>();
+        services.AddSingleton<Features.Alerts.Delivery.FanOutExpander>();
+        services.AddSingleton<Features.Alerts.Delivery.DeliverySender>();
+        services.AddSingleton<Features.Alerts.Delivery.DeliveryEngine>();
+        services.AddSingleton<Features.Alerts.Delivery.CoverageQuery>();
+        services.AddSingleton<Features.Alerts.Delivery.Escalator>();
+        services.AddSingleton<IDeadlineMissHandler, Features.Alerts.Delivery.DeliveryEscalationMissed>();
+        services.AddSingleton<Features.Alerts.Delivery.Gateways.GatewayRegistry>();
+        services.AddHostedService(sp => sp.GetRequiredService<Features.Alerts.Delivery.Gateways.GatewayRegistry>());
+        if (configuration.GetValue("Delivery:RunInBackground", true))
+        {
+            services.AddHostedService<Features.Alerts.Delivery.DeliveryWorker>();
+        }
+
         services.AddSingleton<StockKeeper>();
         services.AddSingleton(sp => ArrivalSettingsBinding.Read(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ArrivalEstimator>();
@@ -279,6 +297,7 @@ public static class ServerSetup
         app.MapAlertEndpoints();
         app.MapPublicAlertEndpoints();
         Features.Information.InformationEndpoints.MapInformationEndpoints(app);
+        app.MapDeliveryEndpoints();
         return app;
     }
 
