@@ -167,7 +167,8 @@ public sealed class EndpointAuthorizationTests(SqliteApp app) : IClassFixture<Sq
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        Assert.Equal(["/api/v1/auth/login", "/api/v1/auth/tokens", "/api/v1/public/hotline-tickets", "/api/v1/public/hotline-topics",
-            "/api/v1/public/incident-reports"], anonymous);
+        // Gateways sign their receipts with a shared secret (HMAC) instead of signing in.
+        Assert.Equal(["/api/v1/auth/login", "/api/v1/auth/tokens", "/api/v1/gateways/{name}/receipts", "/api/v1/public/hotline-tickets",
+            "/api/v1/public/hotline-topics", "/api/v1/public/incident-reports"], anonymous);
     }
 }
