@@ -103,6 +103,7 @@ public static class CliApp
         root.Subcommands.Add(RecordsCommands.Create(runtime));
         root.Subcommands.Add(StockCommands.Create(runtime));
         root.Subcommands.Add(NeedsCommands.Create(runtime));
+        root.Subcommands.Add(DeliveryCommands.Create(runtime));
         root.Subcommands.Add(OrderCommands.Create(runtime));
         return root;
     }
