@@ -9,7 +9,7 @@ namespace CrisisOps.Cli.Commands;
 internal static class AlertsCommands
 {
     public static Command Create(CliRuntime runtime) =>
-        new("alerts", Strings.Alerts_Command) { List(runtime), Show(runtime), Cap(runtime), Approve(runtime) };
+        new("alerts", Strings.Alerts_Command) { List(runtime), Show(runtime), Cap(runtime), Approve(runtime), DeliveryCommands.Coverage(runtime) };
 
     private static Command List(CliRuntime runtime)
     {

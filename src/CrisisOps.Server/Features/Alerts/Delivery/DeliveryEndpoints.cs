@@ -49,7 +49,7 @@ public static class DeliveryEndpoints
         return app;
     }
 
-    private static async Task<FanOutJob> VisibleJobAsync(CrisisOpsDbContext db, CallerAccessor caller, Guid alertId, CancellationToken ct)
+    internal static async Task<FanOutJob> VisibleJobAsync(CrisisOpsDbContext db, CallerAccessor caller, Guid alertId, CancellationToken ct)
     {
         var job = await db.FanOutJobs.AsNoTracking().SingleOrDefaultAsync(j => j.AlertId == alertId, ct)
             ?? throw ProblemException.NotFound("Delivery of this alert");
@@ -99,13 +99,13 @@ public static class DeliveryEndpoints
         return TypedResults.Ok(new DeliveryList(report!.Channels, items));
     }
 
-    private static async Task<IResult> CoverageAsync(Guid alertId, CrisisOpsDbContext db, CallerAccessor caller, CoverageQuery coverage, CancellationToken ct)
+    internal static async Task<CoverageReport> CoverageAsync(Guid alertId, CrisisOpsDbContext db, CallerAccessor caller, CoverageQuery coverage, CancellationToken ct)
     {
         await VisibleJobAsync(db, caller, alertId, ct);
-        return TypedResults.Ok(await coverage.ComputeAsync(db, alertId, ct));
+        return (await coverage.ComputeAsync(db, alertId, ct))!;
     }
 
-    private static async Task<IResult> TasksAsync(bool? mine, Guid? alertId, string? region, CrisisOpsDbContext db, CallerAccessor caller,
+    internal static async Task<List<DeliveryTaskDto>> TasksAsync(bool? mine, Guid? alertId, string? region, CrisisOpsDbContext db, CallerAccessor caller,
         Regions.RegionDirectory directory, CancellationToken ct)
     {
         var access = await caller.GetAsync(ct);
@@ -126,7 +126,7 @@ public static class DeliveryEndpoints
             ? query.Where(d => d.TakenBy == access.Name)
             : query.Where(d => d.Status == DeliveryStatus.Open || (d.Status == DeliveryStatus.Taken && d.TakenBy == access.Name));
         var items = await query.OrderBy(d => d.Id).Take(500).ToListAsync(ct);
-        return TypedResults.Ok(items.Select(d => ToTask(d)).ToList());
+        return [.. items.Select(d => ToTask(d))];
     }
 
     private static async Task<DeliveryRow> TaskInScopeAsync(CrisisOpsDbContext db, CallerAccessor caller, long id, CancellationToken ct)
@@ -146,13 +146,13 @@ public static class DeliveryEndpoints
         return task;
     }
 
-    private static async Task<IResult> TaskAsync(long id, CrisisOpsDbContext db, CallerAccessor caller, TimeProvider clock, CancellationToken ct)
+    internal static async Task<DeliveryTaskDto> TaskAsync(long id, CrisisOpsDbContext db, CallerAccessor caller, TimeProvider clock, CancellationToken ct)
     {
         var task = await TaskInScopeAsync(db, caller, id, ct);
         var access = await caller.GetAsync(ct);
         if (task.Status != DeliveryStatus.Taken || !string.Equals(task.TakenBy, access.Name, StringComparison.Ordinal) || task.ResidentId is null)
         {
-            return TypedResults.Ok(ToTask(task));
+            return ToTask(task);
         }
 
         // Only the person on the way sees whom to visit, and the read is journaled (who, which task; never the address itself).
@@ -160,10 +160,10 @@ public static class DeliveryEndpoints
         db.Append(new JournalRecord(clock.GetUtcNow(), access.Name, JournalTypes.DeliveryTaskAddressRead, task.RegionCode, task.RegionPath, null,
             new { taskId = task.Id, alertId = task.AlertId, residentId = task.ResidentId }, task.IsExercise));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToTask(task) with { Name = resident?.Name, Address = resident?.HomeAddress });
+        return ToTask(task) with { Name = resident?.Name, Address = resident?.HomeAddress };
     }
 
-    private static async Task<IResult> TakeAsync(long id, CrisisOpsDbContext db, CallerAccessor caller, TimeProvider clock, CancellationToken ct)
+    internal static async Task<DeliveryTaskDto> TakeAsync(long id, CrisisOpsDbContext db, CallerAccessor caller, TimeProvider clock, CancellationToken ct)
     {
         var task = await TaskInScopeAsync(db, caller, id, ct);
         var access = await caller.GetAsync(ct);
@@ -179,10 +179,10 @@ public static class DeliveryEndpoints
         db.Append(new JournalRecord(clock.GetUtcNow(), access.Name, JournalTypes.DeliveryTaskTaken, task.RegionCode, task.RegionPath, null,
             new { taskId = task.Id, alertId = task.AlertId, channel = task.Channel.Name() }, task.IsExercise));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToTask(task));
+        return ToTask(task);
     }
 
-    private static async Task<IResult> ConfirmAsync(long id, ConfirmTask body, CrisisOpsDbContext db, CallerAccessor caller, TimeProvider clock,
+    internal static async Task<DeliveryTaskDto> ConfirmAsync(long id, ConfirmTask body, CrisisOpsDbContext db, CallerAccessor caller, TimeProvider clock,
         CancellationToken ct)
     {
         if (body?.Outcome is not { } outcome || !Enum.IsDefined(outcome))
@@ -202,7 +202,7 @@ public static class DeliveryEndpoints
         db.Append(new JournalRecord(now, access.Name, JournalTypes.DeliveryTaskConfirmed, task.RegionCode, task.RegionPath, null,
             new { taskId = task.Id, alertId = task.AlertId, channel = task.Channel.Name(), outcome }, task.IsExercise));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToTask(task));
+        return ToTask(task);
     }
 
     private static DeliveryTaskDto ToTask(DeliveryRow d) =>
