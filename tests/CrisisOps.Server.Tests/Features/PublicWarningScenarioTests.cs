@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using CrisisOps.Data;
 using CrisisOps.Domain.Alerts.Delivery;
@@ -16,11 +17,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CrisisOps.Server.Tests.Features;
 
 /// <summary>
-/// Delivery of a released alert, end to end on a real database and a real loopback gateway over HTTP:
-/// fan-out to synthetic residents, retries and escalation of failed SMS, door-to-door tasks, coverage by
-/// segment, receipts, and a host killed mid-fan-out whose successor completes without sending anything twice.
+/// The public-warning issue's "done when", end to end on a real database and a real loopback gateway over HTTP:
+/// a red rainstorm alert for a subdistrict (township) is composed, approved by two people as the Emergency tier
+/// requires, released as a valid CAP 1.2 document and fanned out to 10,000 synthetic residents; the gateway fails
+/// a fifth of the SMS; failures are retried, then escalated; elderly people living alone get door-to-door tasks;
+/// coverage is reported by segment; and a server killed during fan-out is succeeded by one that completes it
+/// without sending anything twice. (The golden-4-hour miss is InformationTests.FirstRelease_MissedAtFourHours_EscalatesUpTheRegionTree.)
 /// </summary>
-public abstract class DeliveryTests<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
+public abstract class PublicWarningScenarioTests<TDatabase> : IAsyncLifetime where TDatabase : TestDatabase, new()
 {
     private readonly TDatabase _database = new();
 
@@ -51,8 +55,7 @@ public abstract class DeliveryTests<TDatabase> : IAsyncLifetime where TDatabase 
         registry.Loopback!.ReceiptClient = () => receipts;
         await SeedAsync(world, 10_000);
 
-        var alert = Alert(world.TownshipA);
-        await EnqueueAsync(app, alert);
+        var alert = await ReleaseRedAlertAsync(app, world);
         await DrainAsync(app);
 
         // Failing SMS were tried three times (30 s, then 60 s apart), then failed for good.
@@ -162,7 +165,7 @@ public abstract class DeliveryTests<TDatabase> : IAsyncLifetime where TDatabase 
             settings[$"Delivery:Gateways:loopback:Channels:{i}"] = channels[i];
         }
 
-        var alert = Alert("");
+        var alert = new ReleasedAlert(Guid.Empty);
         RegionWorld world;
         await using (var first = new Host(_database, settings))
         {
@@ -170,8 +173,7 @@ public abstract class DeliveryTests<TDatabase> : IAsyncLifetime where TDatabase 
             var receipts = first.CreateClient();
             gateway.ReceiptClient = () => receipts;
             await SeedAsync(world, 2000);
-            alert = Alert(world.TownshipA);
-            await EnqueueAsync(first, alert);
+            alert = await ReleaseRedAlertAsync(first, world);
 
             // Stop the host while the fan-out is part way.
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -224,13 +226,47 @@ public abstract class DeliveryTests<TDatabase> : IAsyncLifetime where TDatabase 
         _ = world;
     }
 
-    private static async Task EnqueueAsync(CrisisOpsApp app, AlertToDeliver alert)
+    /// <summary>
+    /// The red rainstorm alert for township A, composed by the information officer and released by two different
+    /// approvers (one approval does not release an Emergency alert); its public CAP document validates.
+    /// </summary>
+    private static async Task<ReleasedAlert> ReleaseRedAlertAsync(CrisisOpsApp app, RegionWorld world)
     {
-        var fanOut = app.Services.GetRequiredService<IAlertFanOut>();
-        await using var db = app.Services.GetRequiredService<IDbContextFactory<CrisisOpsDbContext>>().CreateDbContext();
-        fanOut.Enqueue(db, alert, app.Clock.GetUtcNow());
-        await db.SaveChangesAsync();
-        fanOut.Wake();
+        var composer = await app.UserAsync(("information-officer", world.City));
+        var dutyOfficer = await app.UserAsync(("duty-officer", world.City));
+        var commander = await app.UserAsync(("commander", world.City));
+        var draft = await (await composer.PostJsonAsync("/api/v1/alerts", new
+        {
+            status = "actual",
+            msgType = "alert",
+            tier = "emergency",
+            hazard = "rainstorm",
+            regions = new[] { world.TownshipA },
+            infos = new[]
+            {
+                new { language = "zh-CN", @event = "暴雨", headline = "暴雨红色预警", description = "未来3小时降雨量将达100毫米以上。", instruction = "请立即转移到安全地带。" },
+                new { language = "en", @event = "Rainstorm", headline = "Red rainstorm warning", description = "Over 100 mm of rain within 3 hours.",
+                    instruction = "Move to safe ground now." },
+            },
+        })).OkJsonAsync(HttpStatusCode.Created);
+        var id = draft.GetProperty("id").GetString()!;
+        await (await composer.PostJsonAsync($"/api/v1/alerts/{id}/submit", new { })).OkJsonAsync();
+
+        var once = await (await dutyOfficer.PostJsonAsync($"/api/v1/alerts/{id}/approve", new { })).OkJsonAsync();
+        Assert.Equal("submitted", once.GetProperty("status").GetString());
+        await using (var db = app.Services.GetRequiredService<IDbContextFactory<CrisisOpsDbContext>>().CreateDbContext())
+        {
+            Assert.False(await db.FanOutJobs.AnyAsync(j => j.AlertId == Guid.Parse(id)));
+        }
+
+        var released = await (await commander.PostJsonAsync($"/api/v1/alerts/{id}/approve", new { })).OkJsonAsync();
+        Assert.Equal("released", released.GetProperty("status").GetString());
+        var xml = await app.Anonymous().GetStringAsync(new Uri(released.GetProperty("publicCapUrl").GetString()!, UriKind.Relative));
+        var verdict = CapReader.Read(Encoding.UTF8.GetBytes(xml));
+        Assert.True(verdict.Accepted, string.Join("\n", verdict.Reasons));
+        Assert.Equal(CapStatus.Actual, verdict.Alert!.Status);
+        Assert.Equal([world.TownshipA], verdict.Alert.Infos[0].Areas[0].Geocodes.Select(g => g.Value));
+        return new ReleasedAlert(Guid.Parse(id));
     }
 
     /// <summary>Runs delivery rounds until nothing is due and every receipt is in.</summary>
@@ -275,14 +311,11 @@ public abstract class DeliveryTests<TDatabase> : IAsyncLifetime where TDatabase 
         await db.SaveChangesAsync();
     }
 
-    private static AlertToDeliver Alert(string region) => new(Guid.NewGuid(), "urn:oid:2.49.0.1.156.test." + Guid.NewGuid().ToString("N"),
-        WarningTier.Emergency, [region], [], IsExercise: false,
-        [new AlertMessage("zh-CN", "暴雨红色预警", "未来3小时降雨量将达100毫米以上。", "请立即转移到安全地带。"),
-            new AlertMessage("en", "Red rainstorm warning", "Over 100 mm of rain within 3 hours.", "Move to safe ground now.")]);
+    private sealed record ReleasedAlert(Guid AlertId);
 
     private sealed class Host(TestDatabase database, Dictionary<string, string> settings) : CrisisOpsApp(database, ownsDatabase: false, settings: settings);
 }
 
-public sealed class DeliveryTestsOnSqlite : DeliveryTests<SqliteTestDatabase>;
+public sealed class PublicWarningScenarioTestsOnSqlite : PublicWarningScenarioTests<SqliteTestDatabase>;
 
-public sealed class DeliveryTestsOnPostgres : DeliveryTests<PostgresTestDatabase>;
+public sealed class PublicWarningScenarioTestsOnPostgres : PublicWarningScenarioTests<PostgresTestDatabase>;
