@@ -35,6 +35,8 @@ public sealed record DeliverySettings
 
     public IReadOnlyList<WebhookSettings> Webhooks { get; init; } = [];
 
+    public IReadOnlyList<SmtpSettings> SmtpGateways { get; init; } = [];
+
     public LoopbackSettings Loopback { get; init; } = new();
 
     /// <summary>Reads and checks the section; a bad value stops the server naming the key.</summary>
@@ -49,6 +51,7 @@ public sealed record DeliverySettings
         }
 
         var webhooks = new List<WebhookSettings>();
+        var smtpGateways = new List<SmtpSettings>();
         var routes = new Dictionary<DeliveryChannel, string>();
         foreach (var gateway in section.GetSection("Gateways").GetChildren())
         {
@@ -65,9 +68,13 @@ public sealed record DeliverySettings
                     gateway.GetValue("Timeout", TimeSpan.FromSeconds(10)), gateway.GetValue("Retries", 2),
                     gateway.GetValue("RetryBackoff", TimeSpan.FromMilliseconds(200)), gateway.GetValue("RatePerSecond", 100.0)));
             }
+            else if (string.Equals(type, "smtp", StringComparison.Ordinal))
+            {
+                smtpGateways.Add(ReadSmtp(gateway, key));
+            }
             else
             {
-                throw new InvalidOperationException(key + ":Type must be 'webhook' (the SMTP adapter is not built yet).");
+                throw new InvalidOperationException(key + ":Type must be 'webhook' or 'smtp'.");
             }
 
             foreach (var name in gateway.GetSection("Channels").GetChildren().Select(c => c.Value))
@@ -75,6 +82,11 @@ public sealed record DeliverySettings
                 if (!DeliveryChannels.TryParse(name, out var channel) || channel.IsTask())
                 {
                     throw new InvalidOperationException($"{key}:Channels holds '{name}', not a gateway channel.");
+                }
+
+                if (string.Equals(type, "smtp", StringComparison.Ordinal) && channel != DeliveryChannel.Email)
+                {
+                    throw new InvalidOperationException($"{key}:Channels holds '{name}': an SMTP gateway carries e-mail only.");
                 }
 
                 routes[channel] = gateway.Key;
@@ -118,8 +130,39 @@ public sealed record DeliverySettings
             PollInterval = Positive(section, "PollInterval", TimeSpan.FromSeconds(5)),
             Routes = routes,
             Webhooks = webhooks,
+            SmtpGateways = smtpGateways,
             Loopback = loopbackSettings,
         };
+    }
+
+    private static SmtpSettings ReadSmtp(IConfigurationSection gateway, string key)
+    {
+        var host = gateway["Host"] is { Length: > 0 } h ? h : throw new InvalidOperationException(key + ":Host is required for an SMTP gateway.");
+        var port = gateway.GetValue("Port", 587);
+        if (port is < 1 or > 65535)
+        {
+            throw new InvalidOperationException(key + ":Port must lie in 1–65535.");
+        }
+
+        if (!Enum.TryParse<SmtpTlsMode>(gateway["Tls"] ?? nameof(SmtpTlsMode.StartTls), ignoreCase: true, out var tls) || !Enum.IsDefined(tls))
+        {
+            throw new InvalidOperationException(key + ":Tls must be None, StartTls, StartTlsWhenAvailable or SslOnConnect.");
+        }
+
+        if (!MimeKit.MailboxAddress.TryParse(gateway["From"], out var from) || from.Domain is not { Length: > 0 } domain)
+        {
+            throw new InvalidOperationException(key + ":From must be an e-mail address (the sender of alert mails).");
+        }
+
+        var timeout = gateway.GetValue("Timeout", TimeSpan.FromSeconds(30));
+        var rate = gateway.GetValue("RatePerSecond", 20.0);
+        if (timeout <= TimeSpan.Zero || rate <= 0)
+        {
+            throw new InvalidOperationException(key + ":Timeout and RatePerSecond must be positive.");
+        }
+
+        return new SmtpSettings(gateway.Key, host, port, tls, gateway["User"], gateway["Password"], gateway["From"]!,
+            gateway["MessageIdDomain"] is { Length: > 0 } d ? d : domain, timeout, rate);
     }
 
     private static TimeSpan Positive(IConfigurationSection section, string key, TimeSpan fallback)
