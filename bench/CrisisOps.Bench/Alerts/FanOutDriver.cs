@@ -296,6 +296,11 @@ internal static class FanOutDriver
         {
             await using var _ = pg;
             await pg.OpenAsync(ct);
+
+            // The People migration gives "Needs" 40 characters, but a combination of flags the generator makes (e.g.
+            // "Elderly, ElderlyLivingAlone, MobilityImpaired") is longer: widened here so the synthetic city loads
+            // (reported as a bug of the residents table; SQLite does not enforce the length).
+            await ExecuteAsync(pg, "ALTER TABLE residents ALTER COLUMN \"Needs\" TYPE character varying(200)", ct);
             await using var copy = await pg.BeginBinaryImportAsync($"COPY residents ({columns}) FROM STDIN (FORMAT BINARY)", ct);
             foreach (var r in people)
             {
@@ -395,6 +400,10 @@ internal static class FanOutDriver
             builder.UseSetting("Delivery:RunInBackground", "true");
             builder.UseSetting("Delivery:Loopback:Enabled", "true");
             builder.UseSetting("Delivery:Loopback:ReceiptDelay", "00:00:00");
+            if (Environment.GetEnvironmentVariable("CRISISOPS_BENCH_EXPAND_BATCH") is { Length: > 0 } batch)
+            {
+                builder.UseSetting("Delivery:ExpandBatch", batch);
+            }
         }
     }
 }

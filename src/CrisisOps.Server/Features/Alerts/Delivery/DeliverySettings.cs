@@ -23,7 +23,9 @@ public sealed record DeliverySettings
     /// <summary>How long a sender holds a claimed delivery; a crashed sender's deliveries are re-sent (same key) after it.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
 
-    public int ExpandBatch { get; init; } = 2000;
+    /// <summary>Residents per fan-out batch (one transaction). Region areas are routed inside the database, where a batch
+    /// costs little beyond its rows, so batches are large: a city of a million in ten rounds (bench/README.md).</summary>
+    public int ExpandBatch { get; init; } = 100_000;
 
     public int SendBatch { get; init; } = 200;
 
@@ -124,7 +126,7 @@ public sealed record DeliverySettings
             MaxAttempts = Math.Max(1, section.GetValue("MaxAttempts", 4)),
             RetryBase = Positive(section, "RetryBase", TimeSpan.FromSeconds(30)),
             Lease = Positive(section, "Lease", TimeSpan.FromMinutes(2)),
-            ExpandBatch = Math.Clamp(section.GetValue("ExpandBatch", 2000), 10, 20_000),
+            ExpandBatch = Math.Clamp(section.GetValue("ExpandBatch", 100_000), 10, 1_000_000),
             SendBatch = Math.Clamp(section.GetValue("SendBatch", 200), 1, 5000),
             SendConcurrency = Math.Clamp(section.GetValue("SendConcurrency", 16), 1, 256),
             PollInterval = Positive(section, "PollInterval", TimeSpan.FromSeconds(5)),
