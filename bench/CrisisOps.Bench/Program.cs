@@ -17,6 +17,12 @@ if (args.Contains(CrisisOps.Bench.Needs.ClaimsLoadDriver.Flag, StringComparer.Or
     return await CrisisOps.Bench.Needs.ClaimsLoadDriver.RunAsync();
 }
 
+// --fanout: the alert fan-out and delivery benchmark (Alerts/FanOutDriver.cs).
+if (args.Contains(CrisisOps.Bench.Alerts.FanOutDriver.Flag, StringComparer.Ordinal))
+{
+    return await CrisisOps.Bench.Alerts.FanOutDriver.RunAsync(args);
+}
+
 // --quick: one short job for the whole suite (a few minutes on 2 cores); figures are rougher.
 const string QuickFlag = "--quick";
 var quick = args.Contains(QuickFlag, StringComparer.Ordinal);

@@ -23,7 +23,9 @@ public sealed record DeliverySettings
     /// <summary>How long a sender holds a claimed delivery; a crashed sender's deliveries are re-sent (same key) after it.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
 
-    public int ExpandBatch { get; init; } = 2000;
+    /// <summary>Residents per fan-out batch (one transaction). Region areas are routed inside the database, where a batch
+    /// costs little beyond its rows, so batches are large: a city of a million in ten rounds (bench/README.md).</summary>
+    public int ExpandBatch { get; init; } = 100_000;
 
     public int SendBatch { get; init; } = 1000;
 
@@ -34,6 +36,8 @@ public sealed record DeliverySettings
     public IReadOnlyDictionary<DeliveryChannel, string> Routes { get; init; } = new Dictionary<DeliveryChannel, string>();
 
     public IReadOnlyList<WebhookSettings> Webhooks { get; init; } = [];
+
+    public IReadOnlyList<SmtpSettings> SmtpGateways { get; init; } = [];
 
     public LoopbackSettings Loopback { get; init; } = new();
 
@@ -49,6 +53,7 @@ public sealed record DeliverySettings
         }
 
         var webhooks = new List<WebhookSettings>();
+        var smtpGateways = new List<SmtpSettings>();
         var routes = new Dictionary<DeliveryChannel, string>();
         foreach (var gateway in section.GetSection("Gateways").GetChildren())
         {
@@ -66,9 +71,13 @@ public sealed record DeliverySettings
                     gateway.GetValue("RetryBackoff", TimeSpan.FromMilliseconds(200)), gateway.GetValue("RatePerSecond", 100.0),
                     Math.Clamp(gateway.GetValue("MaxBatch", 100), 1, 1000)));
             }
+            else if (string.Equals(type, "smtp", StringComparison.Ordinal))
+            {
+                smtpGateways.Add(ReadSmtp(gateway, key));
+            }
             else
             {
-                throw new InvalidOperationException(key + ":Type must be 'webhook' (the SMTP adapter is not built yet).");
+                throw new InvalidOperationException(key + ":Type must be 'webhook' or 'smtp'.");
             }
 
             foreach (var name in gateway.GetSection("Channels").GetChildren().Select(c => c.Value))
@@ -76,6 +85,11 @@ public sealed record DeliverySettings
                 if (!DeliveryChannels.TryParse(name, out var channel) || channel.IsTask())
                 {
                     throw new InvalidOperationException($"{key}:Channels holds '{name}', not a gateway channel.");
+                }
+
+                if (string.Equals(type, "smtp", StringComparison.Ordinal) && channel != DeliveryChannel.Email)
+                {
+                    throw new InvalidOperationException($"{key}:Channels holds '{name}': an SMTP gateway carries e-mail only.");
                 }
 
                 routes[channel] = gateway.Key;
@@ -113,14 +127,45 @@ public sealed record DeliverySettings
             MaxAttempts = Math.Max(1, section.GetValue("MaxAttempts", 4)),
             RetryBase = Positive(section, "RetryBase", TimeSpan.FromSeconds(30)),
             Lease = Positive(section, "Lease", TimeSpan.FromMinutes(2)),
-            ExpandBatch = Math.Clamp(section.GetValue("ExpandBatch", 2000), 10, 20_000),
+            ExpandBatch = Math.Clamp(section.GetValue("ExpandBatch", 100_000), 10, 1_000_000),
             SendBatch = Math.Clamp(section.GetValue("SendBatch", 1000), 1, 5000),
             SendConcurrency = Math.Clamp(section.GetValue("SendConcurrency", 16), 1, 256),
             PollInterval = Positive(section, "PollInterval", TimeSpan.FromSeconds(5)),
             Routes = routes,
             Webhooks = webhooks,
+            SmtpGateways = smtpGateways,
             Loopback = loopbackSettings,
         };
+    }
+
+    private static SmtpSettings ReadSmtp(IConfigurationSection gateway, string key)
+    {
+        var host = gateway["Host"] is { Length: > 0 } h ? h : throw new InvalidOperationException(key + ":Host is required for an SMTP gateway.");
+        var port = gateway.GetValue("Port", 587);
+        if (port is < 1 or > 65535)
+        {
+            throw new InvalidOperationException(key + ":Port must lie in 1–65535.");
+        }
+
+        if (!Enum.TryParse<SmtpTlsMode>(gateway["Tls"] ?? nameof(SmtpTlsMode.StartTls), ignoreCase: true, out var tls) || !Enum.IsDefined(tls))
+        {
+            throw new InvalidOperationException(key + ":Tls must be None, StartTls, StartTlsWhenAvailable or SslOnConnect.");
+        }
+
+        if (!MimeKit.MailboxAddress.TryParse(gateway["From"], out var from) || from.Domain is not { Length: > 0 } domain)
+        {
+            throw new InvalidOperationException(key + ":From must be an e-mail address (the sender of alert mails).");
+        }
+
+        var timeout = gateway.GetValue("Timeout", TimeSpan.FromSeconds(30));
+        var rate = gateway.GetValue("RatePerSecond", 20.0);
+        if (timeout <= TimeSpan.Zero || rate <= 0)
+        {
+            throw new InvalidOperationException(key + ":Timeout and RatePerSecond must be positive.");
+        }
+
+        return new SmtpSettings(gateway.Key, host, port, tls, gateway["User"], gateway["Password"], gateway["From"]!,
+            gateway["MessageIdDomain"] is { Length: > 0 } d ? d : domain, timeout, rate);
     }
 
     private static TimeSpan Positive(IConfigurationSection section, string key, TimeSpan fallback)

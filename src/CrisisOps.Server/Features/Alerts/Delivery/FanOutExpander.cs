@@ -30,6 +30,9 @@ public sealed record ResidentRow(Guid Id, string HomeRegionCode, string HomeRegi
     };
 }
 
+/// <summary>A group of residents the channel rules treat alike, and how many there are of them in a batch.</summary>
+public sealed record ProfileRow(string RegionCode, string RegionPath, string Needs, string Language, int M, int L, int E, int P, long Count);
+
 /// <summary>
 /// Turns fan-out jobs into deliveries, a batch of residents at a time. Each batch (its deliveries, its
 /// recipients and the job's cursor) commits in one transaction guarded by the job's concurrency token, so
@@ -66,6 +69,46 @@ public sealed partial class FanOutExpander(IDbContextFactory<CrisisOpsDbContext>
             await StartAsync(db, job, current, now, ct);
         }
 
+        int read;
+        int targeted;
+        Guid? last;
+        if (job.Polygons.Count == 0)
+        {
+            // A region-only area is exactly a prefix filter on the residents table: routed inside the database.
+            (read, targeted, last) = await ExpandInDatabaseAsync(db, job, current, languages, now, ct);
+        }
+        else
+        {
+            (read, targeted, last) = await ExpandInMemoryAsync(db, job, current, languages, now, ct);
+        }
+
+        var done = read < settings.ExpandBatch;
+        job.Advance(last, targeted, done, now);
+        if (done)
+        {
+            db.Append(new JournalRecord(now, "system", JournalTypes.DeliveryFanOutCompleted, job.RegionCodes.FirstOrDefault(),
+                job.RegionPaths.FirstOrDefault(), null, new { alertId = job.AlertId, targeted = job.Targeted }, job.IsExercise));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another replica committed this batch first: ours rolls back whole.
+            LogLostBatch(logger, job.AlertId);
+            return 0;
+        }
+
+        return Math.Max(read, 1);
+    }
+
+    /// <summary>One batch read into memory and routed here: areas with polygons, whose exact test is geometry.</summary>
+    private async Task<(int Read, int Targeted, Guid? Last)> ExpandInMemoryAsync(CrisisOpsDbContext db, FanOutJob job, ChannelRules current,
+        List<string> languages, DateTimeOffset now, CancellationToken ct)
+    {
         var rows = await ReadBatchAsync(db, job, ct);
         var area = AlertArea.Of(job.Polygons);
         var deliveries = new List<object?[]>();
@@ -100,27 +143,156 @@ public sealed partial class FanOutExpander(IDbContextFactory<CrisisOpsDbContext>
 
         await DeliverySql.InsertIgnoringDuplicatesAsync(db, "deliveries", DeliveryColumns, deliveries, ct);
         await DeliverySql.InsertIgnoringDuplicatesAsync(db, "alert_recipients", RecipientColumns, recipients, ct);
-        var done = rows.Count < settings.ExpandBatch;
-        job.Advance(rows.Count > 0 ? rows[^1].Id : null, targeted, done, now);
-        if (done)
+
+        return (rows.Count, targeted, rows.Count > 0 ? rows[^1].Id : null);
+    }
+
+    /// <summary>
+    /// One batch routed inside the database, for areas that are region subtrees: the rules are evaluated once per
+    /// distinct profile (needs, language, which contact points exist), not once per person, and the deliveries and
+    /// recipients are written by <c>INSERT … SELECT</c> from <c>residents</c> joined to that small routing table.
+    /// Nothing about a person passes through this process. The batch is the next <see cref="DeliverySettings.ExpandBatch"/>
+    /// residents by id after the job's cursor, so a crash resumes after the last committed batch and the unique
+    /// index with <c>ON CONFLICT DO NOTHING</c> keeps a repeated batch from adding anything.
+    /// </summary>
+    private async Task<(int Read, int Targeted, Guid? Last)> ExpandInDatabaseAsync(CrisisOpsDbContext db, FanOutJob job, ChannelRules current,
+        List<string> languages, DateTimeOffset now, CancellationToken ct)
+    {
+        if (job.RegionPaths.Count == 0)
         {
-            db.Append(new JournalRecord(now, "system", JournalTypes.DeliveryFanOutCompleted, job.RegionCodes.FirstOrDefault(),
-                job.RegionPaths.FirstOrDefault(), null, new { alertId = job.AlertId, targeted = job.Targeted }, job.IsExercise));
+            return (0, 0, null);
         }
 
-        try
+        var sqlite = db.Database.IsSqlite();
+        var values = new List<object>();
+        var area = new StringBuilder("(");
+        foreach (var path in job.RegionPaths)
         {
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Another replica committed this batch first: ours rolls back whole.
-            LogLostBatch(logger, job.AlertId);
-            return 0;
+            var p = values.Count;
+            values.Add(DeliverySql.StartsWith(path));
+            area.Append(area.Length == 1 ? "" : " OR ").Append(CultureInfo.InvariantCulture,
+                $"r.\"HomeRegionPath\" LIKE {{{p}}} ESCAPE '\\' OR r.\"WorkRegionPath\" LIKE {{{p}}} ESCAPE '\\'");
         }
 
-        return Math.Max(rows.Count, 1);
+        area.Append(')');
+        if (job.Cursor is { } after)
+        {
+            area.Append(CultureInfo.InvariantCulture, $" AND r.\"Id\" > {{{values.Count}}}");
+            values.Add(DeliverySql.Id(db, after));
+        }
+
+        // The batch's last id: the ExpandBatch-th resident after the cursor; none means the rest fits in this batch.
+        var batch = settings.ExpandBatch;
+        var lastIds = await db.Database.SqlQueryRaw<Guid>(FormattableString.Invariant(
+            $"SELECT r.\"Id\" AS \"Value\" FROM residents r WHERE {area} ORDER BY r.\"Id\" LIMIT 1 OFFSET {batch - 1}"), [.. values]).ToListAsync(ct);
+        Guid? last = lastIds.Count > 0 ? lastIds[0] : null;
+        if (last is { } upTo)
+        {
+            area.Append(CultureInfo.InvariantCulture, $" AND r.\"Id\" <= {{{values.Count}}}");
+            values.Add(DeliverySql.Id(db, upTo));
+        }
+
+        var profiles = await db.Database.SqlQueryRaw<ProfileRow>(FormattableString.Invariant($"""
+            SELECT r."HomeRegionCode" AS "RegionCode", r."HomeRegionPath" AS "RegionPath", r."Needs", r."Language",
+                   CASE WHEN r."Mobile" IS NULL THEN 0 ELSE 1 END AS "M", CASE WHEN r."Landline" IS NULL THEN 0 ELSE 1 END AS "L",
+                   CASE WHEN r."Email" IS NULL THEN 0 ELSE 1 END AS "E", CASE WHEN r."PushToken" IS NULL THEN 0 ELSE 1 END AS "P",
+                   COUNT(*) AS "Count"
+            FROM residents r WHERE {area}
+            GROUP BY r."HomeRegionCode", r."HomeRegionPath", r."Needs", r."Language",
+                     CASE WHEN r."Mobile" IS NULL THEN 0 ELSE 1 END, CASE WHEN r."Landline" IS NULL THEN 0 ELSE 1 END,
+                     CASE WHEN r."Email" IS NULL THEN 0 ELSE 1 END, CASE WHEN r."PushToken" IS NULL THEN 0 ELSE 1 END
+            """), [.. values]).ToListAsync(ct);
+        var read = (int)profiles.Sum(p => p.Count);
+        if (read == 0)
+        {
+            return (0, 0, null);
+        }
+
+        // The rules, once per distinct profile; strings go in as parameters (each distinct one once).
+        var strings = new Dictionary<string, int>(StringComparer.Ordinal);
+        string Param(string value)
+        {
+            if (!strings.TryGetValue(value, out var index))
+            {
+                index = values.Count;
+                values.Add(value);
+                strings[value] = index;
+            }
+
+            return "{" + index.ToString(CultureInfo.InvariantCulture) + "}";
+        }
+
+        var routes = new List<string>();
+        var rungs = new List<string>();
+        var areaRows = new List<object?[]>();
+        var areaTargets = new HashSet<(DeliveryChannel, string)>();
+        var seen = new HashSet<(string, string, int, int, int, int)>();
+        foreach (var profile in profiles)
+        {
+            var choice = current.Choose(Enum.Parse<SpecialNeeds>(profile.Needs), new Reachability(profile.M == 1, profile.L == 1, profile.E == 1, profile.P == 1));
+            foreach (var channel in choice.Area)
+            {
+                if (areaTargets.Add((channel, profile.RegionCode)))
+                {
+                    areaRows.Add(Row(db, job, channel, null, profile.RegionCode, profile.RegionPath, profile.RegionCode, languages.FirstOrDefault() ?? "zh-CN", 0, now));
+                }
+            }
+
+            if (!seen.Add((profile.Needs, profile.Language, profile.M, profile.L, profile.E, profile.P)))
+            {
+                continue;
+            }
+
+            var key = FormattableString.Invariant($"{Param(profile.Needs)}, {Param(profile.Language)}, {profile.M}, {profile.L}, {profile.E}, {profile.P}");
+            rungs.Add(FormattableString.Invariant($"({key}, {choice.Rung})"));
+            var language = Param(current.LanguageFor(profile.Language, languages));
+            foreach (var channel in choice.Personal)
+            {
+                var status = (channel.IsTask() ? DeliveryStatus.Open : DeliveryStatus.Queued).ToString();
+                routes.Add(FormattableString.Invariant($"({key}, '{channel}', {language}, '{status}')"));
+            }
+        }
+
+        var alert = Param(sqlite ? (string)DeliverySql.Id(db, job.AlertId) : job.AlertId.ToString("D"));
+        var time = "{" + values.Count.ToString(CultureInfo.InvariantCulture) + "}";
+        values.Add(DeliverySql.Time(db, now));
+        var exercise = "{" + values.Count.ToString(CultureInfo.InvariantCulture) + "}";
+        values.Add(job.IsExercise);
+        var alertValue = sqlite ? alert : alert + "::uuid";
+        var targetKey = sqlite ? "lower(replace(r.\"Id\", '-', ''))" : "replace(r.\"Id\"::text, '-', '')";
+        const string Match = """
+            r."Needs" = t."Needs" AND r."Language" = t."Language" AND (CASE WHEN r."Mobile" IS NULL THEN 0 ELSE 1 END) = t."M"
+              AND (CASE WHEN r."Landline" IS NULL THEN 0 ELSE 1 END) = t."L" AND (CASE WHEN r."Email" IS NULL THEN 0 ELSE 1 END) = t."E"
+              AND (CASE WHEN r."PushToken" IS NULL THEN 0 ELSE 1 END) = t."P"
+            """;
+        if (routes.Count > 0)
+        {
+            await db.Database.ExecuteSqlRawAsync(FormattableString.Invariant($"""
+                WITH t("Needs", "Language", "M", "L", "E", "P", "Channel", "OutLanguage", "Status") AS (VALUES {string.Join(", ", routes)})
+                INSERT INTO deliveries ({string.Join(", ", DeliveryColumns.Select(c => "\"" + c + "\""))})
+                SELECT {alertValue}, t."Channel", {targetKey}, r."Id", r."HomeRegionCode", r."HomeRegionPath",
+                       CASE t."Channel" WHEN 'Sms' THEN r."Mobile" WHEN 'VoiceCall' THEN COALESCE(r."Mobile", r."Landline")
+                           WHEN 'Email' THEN r."Email" WHEN 'AppPush' THEN r."PushToken" ELSE NULL END,
+                       t."OutLanguage", 0, {exercise}, t."Status", 0, {time}, {time}
+                FROM residents r JOIN t ON {Match}
+                WHERE {area}
+                ON CONFLICT DO NOTHING
+                """), values, ct);
+        }
+
+        await DeliverySql.InsertIgnoringDuplicatesAsync(db, "deliveries", DeliveryColumns, areaRows, ct);
+        await db.Database.ExecuteSqlRawAsync(FormattableString.Invariant($"""
+            WITH t("Needs", "Language", "M", "L", "E", "P", "Rung") AS (VALUES {string.Join(", ", rungs)})
+            INSERT INTO alert_recipients ("AlertId", "ResidentId", "RegionCode", "RegionPath", "Rung")
+            SELECT {alertValue}, r."Id", r."HomeRegionCode", r."HomeRegionPath", t."Rung"
+            FROM residents r JOIN t ON {Match}
+            WHERE {area}
+            ON CONFLICT DO NOTHING
+            """), values, ct);
+
+        // Region-only: the filter is the area test, so every resident read is targeted. Without a last id the
+        // batch was the rest of the area: the job is done and its cursor no longer matters.
+        return (read, read, last);
     }
 
     private async Task StartAsync(CrisisOpsDbContext db, FanOutJob job, ChannelRules current, DateTimeOffset now, CancellationToken ct)

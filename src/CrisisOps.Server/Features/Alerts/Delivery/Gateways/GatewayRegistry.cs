@@ -21,6 +21,12 @@ public sealed class GatewayRegistry : IHostedService, IAsyncDisposable
         {
             _gateways[webhook.Name] = new WebhookGateway(NewClient(), webhook);
         }
+
+        foreach (var smtp in settings.SmtpGateways)
+        {
+            _gateways[smtp.Name] = new SmtpGateway(smtp);
+        }
+
     }
 
     /// <summary>The loopback gateway when <c>Delivery:Loopback:Enabled</c>; started with the host.</summary>
