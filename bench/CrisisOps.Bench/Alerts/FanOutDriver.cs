@@ -277,7 +277,7 @@ internal static class FanOutDriver
     private static object?[] Values(Resident r, bool sqlite) =>
     [
         sqlite ? r.Id.ToString("D").ToUpperInvariant() : r.Id, r.Reference, r.Name, r.BirthYear, r.HomeRegionCode, r.HomeRegionPath,
-        r.HomeLatitude, r.HomeLongitude, r.HomeAddress, r.Mobile, r.Landline, r.Email, r.PushToken, r.Language, r.Needs.ToString(),
+        r.HomeLatitude, r.HomeLongitude, r.HomeAddress, r.Mobile, r.Landline, r.Email, r.PushToken, r.Language, (int)r.Needs,
         JsonSerializer.Serialize(r.Trainings, TrainingJson),
         sqlite ? CrisisOpsDbContext.SqliteTime(r.CreatedAt) : r.CreatedAt.ToUniversalTime(),
         sqlite ? CrisisOpsDbContext.SqliteTime(r.UpdatedAt) : r.UpdatedAt.ToUniversalTime(), r.Version,
@@ -296,11 +296,6 @@ internal static class FanOutDriver
         {
             await using var _ = pg;
             await pg.OpenAsync(ct);
-
-            // The People migration gives "Needs" 40 characters, but a combination of flags the generator makes (e.g.
-            // "Elderly, ElderlyLivingAlone, MobilityImpaired") is longer: widened here so the synthetic city loads
-            // (reported as a bug of the residents table; SQLite does not enforce the length).
-            await ExecuteAsync(pg, "ALTER TABLE residents ALTER COLUMN \"Needs\" TYPE character varying(200)", ct);
             await using var copy = await pg.BeginBinaryImportAsync($"COPY residents ({columns}) FROM STDIN (FORMAT BINARY)", ct);
             foreach (var r in people)
             {

@@ -13,10 +13,10 @@ namespace CrisisOps.Server.Features.Alerts.Delivery;
 
 /// <summary>The columns of a resident fan-out reads: contact points and what the rules look at, never the name.</summary>
 public sealed record ResidentRow(Guid Id, string HomeRegionCode, string HomeRegionPath, string? WorkRegionPath, double? HomeLatitude, double? HomeLongitude,
-    double? WorkLatitude, double? WorkLongitude, string? Mobile, string? Landline, string? Email, string? PushToken, string Language, string Needs)
+    double? WorkLatitude, double? WorkLongitude, string? Mobile, string? Landline, string? Email, string? PushToken, string Language, int Needs)
 {
-    /// <summary>Read as text, so either storage of the flags (their names, or their number) parses.</summary>
-    public SpecialNeeds SpecialNeeds => Enum.Parse<SpecialNeeds>(Needs);
+    /// <summary>The special needs are stored as their flags' number, so the database can test single needs.</summary>
+    public SpecialNeeds SpecialNeeds => (SpecialNeeds)Needs;
 
     public Reachability Reach => new(Mobile is not null, Landline is not null, Email is not null, PushToken is not null);
 
@@ -31,7 +31,7 @@ public sealed record ResidentRow(Guid Id, string HomeRegionCode, string HomeRegi
 }
 
 /// <summary>A group of residents the channel rules treat alike, and how many there are of them in a batch.</summary>
-public sealed record ProfileRow(string RegionCode, string RegionPath, string Needs, string Language, int M, int L, int E, int P, long Count);
+public sealed record ProfileRow(string RegionCode, string RegionPath, int Needs, string Language, int M, int L, int E, int P, long Count);
 
 /// <summary>
 /// Turns fan-out jobs into deliveries, a batch of residents at a time. Each batch (its deliveries, its
@@ -226,10 +226,10 @@ public sealed partial class FanOutExpander(IDbContextFactory<CrisisOpsDbContext>
         var rungs = new List<string>();
         var areaRows = new List<object?[]>();
         var areaTargets = new HashSet<(DeliveryChannel, string)>();
-        var seen = new HashSet<(string, string, int, int, int, int)>();
+        var seen = new HashSet<(int, string, int, int, int, int)>();
         foreach (var profile in profiles)
         {
-            var choice = current.Choose(Enum.Parse<SpecialNeeds>(profile.Needs), new Reachability(profile.M == 1, profile.L == 1, profile.E == 1, profile.P == 1));
+            var choice = current.Choose((SpecialNeeds)profile.Needs, new Reachability(profile.M == 1, profile.L == 1, profile.E == 1, profile.P == 1));
             foreach (var channel in choice.Area)
             {
                 if (areaTargets.Add((channel, profile.RegionCode)))
@@ -243,7 +243,7 @@ public sealed partial class FanOutExpander(IDbContextFactory<CrisisOpsDbContext>
                 continue;
             }
 
-            var key = FormattableString.Invariant($"{Param(profile.Needs)}, {Param(profile.Language)}, {profile.M}, {profile.L}, {profile.E}, {profile.P}");
+            var key = FormattableString.Invariant($"{profile.Needs}, {Param(profile.Language)}, {profile.M}, {profile.L}, {profile.E}, {profile.P}");
             rungs.Add(FormattableString.Invariant($"({key}, {choice.Rung})"));
             var language = Param(current.LanguageFor(profile.Language, languages));
             foreach (var channel in choice.Personal)
@@ -357,7 +357,7 @@ public sealed partial class FanOutExpander(IDbContextFactory<CrisisOpsDbContext>
 
         var sql = FormattableString.Invariant($"""
             SELECT "Id", "HomeRegionCode", "HomeRegionPath", "WorkRegionPath", "HomeLatitude", "HomeLongitude", "WorkLatitude", "WorkLongitude",
-                   "Mobile", "Landline", "Email", "PushToken", "Language", CAST("Needs" AS TEXT) AS "Needs"
+                   "Mobile", "Landline", "Email", "PushToken", "Language", "Needs"
             FROM residents WHERE ({where}){cursor} ORDER BY "Id" LIMIT {settings.ExpandBatch}
             """);
         return await db.Database.SqlQueryRaw<ResidentRow>(sql, [.. values]).ToListAsync(ct);
