@@ -1,3 +1,5 @@
+using System.Globalization;
+using CrisisOps.Server.Demo;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CrisisOps.Data;
@@ -70,7 +72,9 @@ public sealed class CoverageTests(BrowserServer server) : IClassFixture<BrowserS
         var reviewer = await server.SignInAsync("admin", BrowserServer.AdminPassword);
         await reviewer.GotoAsync($"alerts/{alert.AlertId}/coverage");
         await reviewer.WaitForFunctionAsync("() => document.querySelector('[data-testid=coverage]')?.dataset.ready === 'true'", null, Patient);
-        Assert.Equal("20", await reviewer.GetByTestId("coverage-targeted").InnerTextAsync());
+        // The demo city's own synthetic residents of the community are targeted too.
+        Assert.Equal((DemoSeed.DemoResidentsPerCommunity + 20).ToString(CultureInfo.InvariantCulture),
+            await reviewer.GetByTestId("coverage-targeted").InnerTextAsync());
         Assert.Equal("0", await reviewer.GetByTestId("coverage-reached").InnerTextAsync());
         var bar = reviewer.Locator($"[data-testid=segment-bar][data-segment='region:{Community}']");
         Assert.Equal("true", await bar.GetAttributeAsync("data-below"));
