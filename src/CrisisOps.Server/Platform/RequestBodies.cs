@@ -38,17 +38,33 @@ public static class RequestBodies
     public static async Task<(IFormFile File, IFormCollection Form)> ReadFormFileAsync(HttpRequest request, string hint, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        IFormCollection form;
+        var form = await ReadFormAsync(request, ct);
+        var file = form.Files.FirstOrDefault() ?? throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-request", "No file", hint);
+        return (file, form);
+    }
+
+    /// <summary>A multipart form (fields and files); <paramref name="hint"/> says what it should hold.</summary>
+    /// <exception cref="ProblemException">415 unsupported-media-type when it is not multipart/form-data; 400 malformed-request when unreadable.</exception>
+    public static async Task<IFormCollection> ReadMultipartAsync(HttpRequest request, string hint, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.HasFormContentType || !Is(request, "multipart/form-data"))
+        {
+            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Send multipart/form-data", hint);
+        }
+
+        return await ReadFormAsync(request, ct);
+    }
+
+    private static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken ct)
+    {
         try
         {
-            form = await request.ReadFormAsync(ct);
+            return await request.ReadFormAsync(ct);
         }
         catch (InvalidDataException ex)
         {
             throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-request", "Unreadable form", ex.Message);
         }
-
-        var file = form.Files.FirstOrDefault() ?? throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-request", "No file", hint);
-        return (file, form);
     }
 }

@@ -232,21 +232,7 @@ public static class CommandEndpoints
     {
         var access = await caller.GetAsync(ct);
         var (order, unit) = await OrderDesk.LoadForActorAsync(db, access, id, ct);
-        if (!request.HasFormContentType || !RequestBodies.Is(request, "multipart/form-data"))
-        {
-            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Send multipart/form-data",
-                "A report is a form: text, figures (JSON object) and photos (files).");
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(ct);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-request", "Unreadable form", ex.Message);
-        }
+        var form = await RequestBodies.ReadMultipartAsync(request, "A report is a form: text, figures (JSON object) and photos (files).", ct);
 
         var photos = form.Files.Select(f => new IncomingPhoto(f.FileName, f.ContentType, f.Length, f.OpenReadStream)).ToList();
         var report = await desk.ReportAsync(db, access, order, unit, form["text"].ToString(), form["figures"].ToString(), photos, ct);

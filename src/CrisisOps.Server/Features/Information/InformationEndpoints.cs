@@ -83,21 +83,8 @@ public static class InformationEndpoints
     private static async Task<Created<ReleaseDto>> DraftAsync(Guid id, HttpRequest request, ReleaseDesk desk, CrisisOpsDbContext db,
         CallerAccessor caller, CancellationToken ct)
     {
-        if (!request.HasFormContentType || !RequestBodies.Is(request, "multipart/form-data"))
-        {
-            throw new ProblemException(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Send multipart/form-data",
-                "A release is a form: titleZh, textZh, titleEn, textEn, figures (JSON array) and pictures (files).");
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(ct);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-request", "Unreadable form", ex.Message);
-        }
+        var form = await RequestBodies.ReadMultipartAsync(request,
+            "A release is a form: titleZh, textZh, titleEn, textEn, figures (JSON array) and pictures (files).", ct);
 
         static string? Field(IFormCollection f, string name) => f.TryGetValue(name, out var v) ? v.ToString() : null;
         var release = await desk.DraftAsync(db, caller, id, new ReleaseDraft(Field(form, "titleZh"), Field(form, "textZh"), Field(form, "titleEn"),

@@ -208,14 +208,7 @@ public sealed class ResidentRules(PhoneNumberRules phones)
             resident.SetWork(valid.Work);
         }
 
-        resident.Mobile = valid.Mobile;
-        resident.Landline = valid.Landline;
-        resident.Email = valid.Email;
-        resident.PushToken = valid.PushToken;
-        resident.Language = valid.Language;
-        resident.Needs = valid.Needs;
-        resident.BirthYear = valid.BirthYear;
-        resident.Trainings = [.. valid.Trainings];
+        CopyDetails(valid, resident);
         resident.Touch(now);
         return true;
     }
@@ -226,6 +219,13 @@ public sealed class ResidentRules(PhoneNumberRules phones)
         ArgumentNullException.ThrowIfNull(valid);
         var resident = new Resident(Guid.CreateVersion7(now), valid.Reference, valid.Name, valid.Home, now);
         resident.SetWork(valid.Work);
+        CopyDetails(valid, resident);
+        return resident;
+    }
+
+    /// <summary>Everything of a row beyond name and places: contacts, language, needs, birth year, training.</summary>
+    private static void CopyDetails(ValidResident valid, Resident resident)
+    {
         resident.Mobile = valid.Mobile;
         resident.Landline = valid.Landline;
         resident.Email = valid.Email;
@@ -234,7 +234,6 @@ public sealed class ResidentRules(PhoneNumberRules phones)
         resident.Needs = valid.Needs;
         resident.BirthYear = valid.BirthYear;
         resident.Trainings = [.. valid.Trainings];
-        return resident;
     }
 
     /// <summary>Training history as a register cell: <c>course@yyyy-MM-dd</c>, several separated by ';'.</summary>

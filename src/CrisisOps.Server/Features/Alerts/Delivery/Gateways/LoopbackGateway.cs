@@ -179,17 +179,14 @@ public sealed class LoopbackGateway : IAsyncDisposable
                 ReceiptsPosted += batch.Count;
                 batch.Clear();
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 return;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
             {
-                // The server is away (restarting): keep the receipts and try again shortly.
-                await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
-            }
-            catch (InvalidOperationException)
-            {
+                // The server is away (restarting; a request it aborted on its way down is cancelled, and its client may be
+                // disposed): keep the receipts and try again shortly — a pump that stopped here would strand every later receipt.
                 await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
             }
         }
