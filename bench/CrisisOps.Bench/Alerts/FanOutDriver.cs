@@ -108,7 +108,8 @@ internal static class FanOutDriver
         // 1. Residents: the city's communities share N; the small area gets 500 more of its own.
         var (communities, small, cityPath) = await CommunitiesAsync(factory, ct);
         var seedClock = Stopwatch.StartNew();
-        await SeedAsync(database, communities, count, firstNumber: 1, ct);
+        // Numbered past the demo city's own synthetic residents (SYN-00000001…), which the demo seed adds first.
+        await SeedAsync(database, communities, count, firstNumber: 1_000_000, ct);
         await SeedAsync(database, [small], SmallAreaResidents, firstNumber: 900_000_000, ct);
         seedClock.Stop();
         await using (var check = await factory.CreateDbContextAsync(ct))
