@@ -137,6 +137,12 @@ public enum Permission
 
     /// <summary>Keep the hotline's reusable answer base.</summary>
     ManageAnswers,
+
+    /// <summary>Plan delivery routes (调度方案) for an incident, re-plan them, and issue them as orders.</summary>
+    PlanDispatch,
+
+    /// <summary>Close roads and areas to traffic (a flooded underpass, a landslide) and reopen them.</summary>
+    CloseRoads,
 }
 
 /// <summary>
@@ -157,18 +163,19 @@ public static class RolePermissions
             Permission.CompletePlanSteps, Permission.ManageOrganisations, Permission.FormHeadquarters, Permission.IssueOrders,
             Permission.ActOnOrders, Permission.ActivateAgreements, Permission.ReadContacts, Permission.PublishNeeds,
             Permission.ConfirmReceipts, Permission.MatchNeeds, Permission.ComposeAlerts, Permission.ApproveAlerts,
-            Permission.DraftReleases, Permission.ApproveReleases],
+            Permission.DraftReleases, Permission.ApproveReleases, Permission.PlanDispatch, Permission.CloseRoads],
         [Role.DutyOfficer] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
             Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.IngestReadings, Permission.DecideTier,
             Permission.CompletePlanSteps, Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion,
             Permission.FormHeadquarters, Permission.IssueOrders, Permission.ActOnOrders, Permission.ReadContacts, Permission.PublishNeeds,
             Permission.ConfirmReceipts, Permission.MatchNeeds, Permission.ComposeAlerts, Permission.ApproveAlerts,
-            Permission.DraftReleases, Permission.HandleHotline],
+            Permission.DraftReleases, Permission.HandleHotline, Permission.PlanDispatch, Permission.CloseRoads],
         [Role.Analyst] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport,
             Permission.ManageStations, Permission.IngestReadings, Permission.ManagePlans, Permission.CompletePlanSteps,
             Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion],
+        // Liaisons of the transport department and the traffic police close and reopen roads.
         [Role.DepartmentLiaison] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps,
-            Permission.ActOnOrders],
+            Permission.ActOnOrders, Permission.CloseRoads],
         [Role.TeamLeader] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps,
             Permission.ActOnOrders, Permission.ConfirmReceipts],
         // Community information officers walk the hazard inspections (隐患排查) of their community and record the findings;
@@ -183,7 +190,8 @@ public static class RolePermissions
             Permission.ActOnOrders, Permission.ConfirmDeliveryTasks],
         [Role.Reviewer] = [.. Reading],
         [Role.LogisticsOfficer] = [.. Reading, Permission.ReportIncident, Permission.ActOnOrders, Permission.ManageOrganisations,
-            Permission.ManageResources, Permission.MoveStock, Permission.ManageAgreements, Permission.ReadContacts, Permission.MatchNeeds],
+            Permission.ManageResources, Permission.MoveStock, Permission.ManageAgreements, Permission.ReadContacts, Permission.MatchNeeds,
+            Permission.PlanDispatch],
         [Role.InformationOfficer] = [.. Reading, Permission.ComposeAlerts, Permission.DraftReleases, Permission.HandleHotline,
             Permission.ManageAnswers],
         [Role.HotlineOperator] = [Permission.ReadRegions, Permission.ReadIncidents, Permission.ReadAlerts, Permission.HandleHotline],

@@ -15,6 +15,11 @@ public static class RouteSchedule
         foreach (var j in jobs)
         {
             var job = problem.Jobs[j];
+            if (job.Vehicles is { } allowed && !allowed.Contains(vehicleIndex))
+            {
+                return null;
+            }
+
             for (var d = 0; d < load.Length; d++)
             {
                 load[d] += job.Demand[d];
@@ -68,6 +73,11 @@ public static class RouteSchedule
         for (var v = 0; v < problem.Vehicles.Count; v++)
         {
             var vehicle = problem.Vehicles[v];
+            if (job.Vehicles is { } allowed && !allowed.Contains(v))
+            {
+                continue;
+            }
+
             if (problem.Duration(vehicle.Start, job.Node) >= VrpProblem.Unreachable || problem.Duration(job.Node, vehicle.End) >= VrpProblem.Unreachable)
             {
                 continue;

@@ -98,7 +98,9 @@ public sealed class VrpProblem
 /// class is never left unserved while a job of a less urgent class is served.</param>
 /// <param name="DropPenalty">Cost of leaving the job unserved, in distance units; null means "serve if at all
 /// possible" (the solver treats it as far larger than any route).</param>
-public sealed record VrpJob(int Node, IReadOnlyList<int> Demand, int Ready, int Due, int Service, int Priority = 0, long? DropPenalty = null);
+/// <param name="Vehicles">The vehicles allowed to serve it (e.g. those loaded at a depot that stocks the item); null means any.</param>
+public sealed record VrpJob(int Node, IReadOnlyList<int> Demand, int Ready, int Due, int Service, int Priority = 0, long? DropPenalty = null,
+    IReadOnlySet<int>? Vehicles = null);
 
 /// <summary>
 /// One vehicle: where it starts and ends (a depot, or where it is now when re-planning), its capacity per
