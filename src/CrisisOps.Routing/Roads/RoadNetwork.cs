@@ -20,6 +20,7 @@ public sealed partial class RoadNetwork
         Graph = graph;
         Profile = profile;
         _grid = new SegmentGrid(graph);
+        EdgeCount = Enumerable.Range(0, graph.SegmentCount * 2).Count(graph.Open);
     }
 
     public RoadProfile Profile { get; }
@@ -46,7 +47,7 @@ public sealed partial class RoadNetwork
     public int NodeCount => Graph.Nodes.Length;
 
     /// <summary>Directed road segments cars may drive in the routable graph.</summary>
-    public int EdgeCount => Enumerable.Range(0, Graph.SegmentCount * 2).Count(Graph.Open);
+    public int EdgeCount { get; }
 
     public IReadOnlyList<RoadWay> Ways => Graph.Ways;
 
