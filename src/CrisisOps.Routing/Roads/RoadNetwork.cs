@@ -104,7 +104,8 @@ public sealed partial class RoadNetwork
     {
         ArgumentNullException.ThrowIfNull(closures);
         var areas = Areas(closures);
-        return [.. Graph.Ways.Where(w => closures.WayIds.Contains(w.Id)
+        var ids = closures.WayIds ?? new HashSet<long>();
+        return [.. Graph.Ways.Where(w => ids.Contains(w.Id)
             || areas.Any(area => w.Geometry.Zip(w.Geometry.Skip(1)).Any(p => area.Touches(p.First, p.Second))))];
     }
 
@@ -127,11 +128,12 @@ public sealed partial class RoadNetwork
     internal bool[] ClosedSegments(RoadClosures closures)
     {
         var areas = Areas(closures);
+        var ids = closures.WayIds ?? new HashSet<long>();
         var closed = new bool[Graph.SegmentCount];
         for (var s = 0; s < closed.Length; s++)
         {
             var (a, b) = (Graph.Nodes[Graph.SegmentFrom[s]], Graph.Nodes[Graph.SegmentTo[s]]);
-            closed[s] = closures.WayIds.Contains(Graph.Ways[Graph.SegmentWay[s]].Id) || areas.Any(area => area.Touches(a, b));
+            closed[s] = ids.Contains(Graph.Ways[Graph.SegmentWay[s]].Id) || areas.Any(area => area.Touches(a, b));
         }
 
         return closed;
