@@ -267,6 +267,20 @@ public sealed class RoadRouterTests
         Assert.Equal(router.Matrix(points).Seconds(0, 1), matrix.Seconds(0, 1), 6);
     }
 
+    [Fact]
+    public void TravelMatrix_FromArrays_ReadsBackAndRejectsBadShapes()
+    {
+        var matrix = new TravelMatrix(new double[,] { { 0, 60 }, { double.PositiveInfinity, 0 } }, new double[,] { { 0, 900 }, { double.PositiveInfinity, 0 } });
+
+        Assert.Equal(2, matrix.Count);
+        Assert.Equal(60, matrix.Seconds(0, 1));
+        Assert.Equal(900, matrix.Meters(0, 1));
+        Assert.False(matrix.IsReachable(1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => matrix.Seconds(2, 0));
+        Assert.Throws<ArgumentException>(() => new TravelMatrix(new double[2, 3], new double[2, 3]));
+        Assert.Throws<ArgumentException>(() => new TravelMatrix(new double[,] { { -1 } }, new double[,] { { 0 } }));
+    }
+
     /// <summary>
     /// Node 2 is a junction: road 10 comes up from the south (node 1), road 11 leaves east (node 4), road 12 north
     /// (node 3). Road 14 (added by each test so it can tag it) runs round the south-east corner, 1 → 7 → 4: the way
