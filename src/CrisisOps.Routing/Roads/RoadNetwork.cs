@@ -116,7 +116,7 @@ public sealed partial class RoadNetwork
         ArgumentNullException.ThrowIfNull(closures);
         var closed = ClosedSegments(closures);
         var key = new ClosedSet([.. Enumerable.Range(0, closed.Length).Where(s => closed[s])]);
-        return _routers.GetOrAdd(key, () => new RoadRouter(this, closures, closed) { Closures = closures });
+        return _routers.GetOrAdd(key, () => new RoadRouter(this, closures, closed));
     }
 
     /// <summary>The point itself when it was snapped here; otherwise its on-road position snapped again (within 50 m).</summary>
