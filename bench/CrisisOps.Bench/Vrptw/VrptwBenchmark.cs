@@ -71,6 +71,9 @@ internal sealed record SolverRun(SolutionCheck? Check, TimeSpan Elapsed, string?
         Check is { Feasible: true } check && best is { Cost: > 0 } ? (check.Cost - best.Cost) / best.Cost * 100m : null;
 }
 
+/// <summary>One instance's line of a budget's table.</summary>
+internal sealed record Row(BenchmarkInstance Instance, InstanceFormat Format, BestKnown? Best, SolverRun Ours, SolverRun? Theirs);
+
 /// <summary>
 /// <c>vrptw</c>: solves benchmark instances with the product's solver and, beside it with the same time limit, with
 /// OR-Tools; prints per budget a table of distance, vehicles, feasibility and gap to the best known solution, all
@@ -96,13 +99,19 @@ internal static class VrptwBenchmark
         }
 
         var failed = false;
-        var instances = new List<(BenchmarkInstance Instance, BestKnown? Best)>();
+        var instances = new List<(BenchmarkInstance Instance, InstanceFormat Format, BestKnown? Best)>();
         foreach (var file in options.Files)
         {
             try
             {
                 var instance = InstanceFile.Read(file);
-                instances.Add((instance, BestKnown.Find(file, instance.Name)));
+                InstanceFormat format;
+                using (var text = File.OpenText(file))
+                {
+                    format = InstanceFile.Detect(text, file);
+                }
+
+                instances.Add((instance, format, BestKnown.Find(file, instance.Name)));
             }
             catch (InstanceFormatException e)
             {
@@ -124,8 +133,8 @@ internal static class VrptwBenchmark
         decimal? closing = null;
         foreach (var budget in options.Budgets)
         {
-            var rows = new List<(BenchmarkInstance Instance, BestKnown? Best, SolverRun Ours, SolverRun? Theirs)>();
-            foreach (var (instance, best) in instances)
+            var rows = new List<Row>();
+            foreach (var (instance, format, best) in instances)
             {
                 progress.Write(Invariant($"[{Seconds(budget)} s] {instance.Name}: ours … "));
                 var ours = RunOurs(instance, budget, options.Seed);
@@ -140,7 +149,7 @@ internal static class VrptwBenchmark
 
                 progress.WriteLine();
                 failed |= ours.Failure is not null || theirs?.Failure is not null;
-                rows.Add((instance, best, ours, theirs));
+                rows.Add(new Row(instance, format, best, ours, theirs));
             }
 
             closing = Print(output, budget, options, rows);
@@ -158,8 +167,9 @@ internal static class VrptwBenchmark
             var solution = VrpSolver.Solve(instance.Problem, new VrpOptions(budget, seed));
             return new SolverRun(SolutionChecker.Check(instance, solution), clock.Elapsed, null);
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or NotImplementedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // A solver that throws on one instance is reported in its row; the others still run.
             return new SolverRun(null, clock.Elapsed, $"{e.GetType().Name}: {e.Message}");
         }
     }
@@ -182,18 +192,18 @@ internal static class VrptwBenchmark
 
     /// <summary>Prints one budget's table and its average-gap lines; returns ours' average gap.</summary>
     private static decimal? Print(TextWriter output, TimeSpan budget, VrptwOptions options,
-        List<(BenchmarkInstance Instance, BestKnown? Best, SolverRun Ours, SolverRun? Theirs)> rows)
+        List<Row> rows)
     {
         var withBaseline = options.Baseline == Baseline.OrTools;
         output.WriteLine();
         output.WriteLine(Invariant($"### {Seconds(budget)} s per instance (seed {options.Seed})"));
         output.WriteLine();
-        output.WriteLine("| instance | BKS | ours: distance | vehicles | feasible | gap % | time s |" + (withBaseline ? " OR-Tools: distance | vehicles | feasible | gap % | time s |" : ""));
-        output.WriteLine("|---|---:|---:|---:|---|---:|---:|" + (withBaseline ? "---:|---:|---|---:|---:|" : ""));
+        output.WriteLine("| instance | BKS | BKS vehicles | ours: distance | vehicles | feasible | gap % | time s |" + (withBaseline ? " OR-Tools: distance | vehicles | feasible | gap % | time s |" : ""));
+        output.WriteLine("|---|---:|---:|---:|---:|---|---:|---:|" + (withBaseline ? "---:|---:|---|---:|---:|" : ""));
         var notes = new List<string>();
-        foreach (var (instance, best, ours, theirs) in rows)
+        foreach (var (instance, _, best, ours, theirs) in rows)
         {
-            var line = $"| {instance.Name} | {(best is null ? "—" : Invariant($"{best.Cost}"))} | {Cells(ours, best)} |";
+            var line = $"| {instance.Name} | {(best is null ? "—" : Invariant($"{best.Cost}"))} | {best?.Vehicles?.ToString(CultureInfo.InvariantCulture) ?? "—"} | {Cells(ours, best)} |";
             if (theirs is not null)
             {
                 line += $" {Cells(theirs, best)} |";
@@ -213,10 +223,25 @@ internal static class VrptwBenchmark
             output.WriteLine(note);
         }
 
-        var ourGap = Average(output, "ours", rows.Select(r => (r.Best, r.Ours)).ToList());
+        // The solver's goals are stated for the Solomon set, so a mixed run also shows each set on its own.
+        var sets = rows.GroupBy(r => r.Format).ToList();
+        if (sets.Count > 1)
+        {
+            foreach (var set in sets)
+            {
+                var label = set.Key == InstanceFormat.Solomon ? "Solomon" : "CVRPLIB";
+                Average(output, $"ours, {label}", [.. set.Select(r => (r.Best, r.Ours))]);
+                if (withBaseline)
+                {
+                    Average(output, $"OR-Tools, {label}", [.. set.Select(r => (r.Best, r.Theirs!))]);
+                }
+            }
+        }
+
+        var ourGap = Average(output, "ours", [.. rows.Select(r => (r.Best, r.Ours))]);
         if (withBaseline)
         {
-            Average(output, "OR-Tools", rows.Select(r => (r.Best, r.Theirs!)).ToList());
+            Average(output, "OR-Tools", [.. rows.Select(r => (r.Best, r.Theirs!))]);
         }
 
         return ourGap;

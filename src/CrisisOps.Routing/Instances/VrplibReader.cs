@@ -81,6 +81,11 @@ public static class VrplibReader
                 continue;
             }
 
+            if (open is null && (char.IsAsciiDigit(text[0]) || text[0] is '-' or '+' or '.'))
+            {
+                throw new InstanceFormatException(file, number, $"numbers outside any section: '{text}'");
+            }
+
             open = null;
             var colon = text.IndexOf(':', StringComparison.Ordinal);
             var keyword = (colon >= 0 ? text[..colon] : text.Split((char[]?)null, 2)[0]).Trim().ToUpperInvariant();
