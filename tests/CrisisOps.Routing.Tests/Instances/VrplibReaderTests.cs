@@ -163,7 +163,7 @@ public sealed class VrplibReaderTests
         { "keyword twice", "NAME : tiny", "NAME : tiny\nNAME : again", 2, "NAME appears twice" },
         { "numbers after a keyword", "CAPACITY : 10", "CAPACITY : 10\n20", 7, "numbers outside any section: '20'" },
         { "section not supported", "CAPACITY : 10", "CAPACITY : 10\nFIXED_EDGES_SECTION", 7, "FIXED_EDGES_SECTION is not supported" },
-        { "edge section twice", "DEPOT_SECTION", "DEMAND_SECTION\n1 0\nDEPOT_SECTION", 18, "DEMAND_SECTION appears twice" },
+        { "section twice", "DEPOT_SECTION", "DEMAND_SECTION\n1 0\nDEPOT_SECTION", 17, "DEMAND_SECTION appears twice" },
         { "dimension too small", "DIMENSION : 4", "DIMENSION : 1", 4, "DIMENSION 1 is out of range" },
     };
 
