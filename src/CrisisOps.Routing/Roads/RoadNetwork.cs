@@ -6,7 +6,9 @@ namespace CrisisOps.Routing.Roads;
 /// when nothing is closed; <see cref="Ways"/> still lists every drivable way read, for maps. Turn restrictions
 /// (<c>type=restriction</c> relations with a via node, <c>no_*</c> and <c>only_*</c>, for all vehicles or
 /// <c>restriction:motorcar</c>) are applied; via-way restrictions, conditional ones and those for other vehicle
-/// classes are read and ignored (<see cref="IgnoredTurnRestrictions"/> counts them).
+/// classes are read and ignored (<see cref="IgnoredTurnRestrictions"/> counts them). The graph is node-based, so a
+/// vehicle may turn back at any road node (and a snapped point may set off either way along a two-way road): a
+/// route may thus turn round behind a forbidden turn when that is quicker than the way round the block.
 /// </remarks>
 public sealed partial class RoadNetwork
 {
