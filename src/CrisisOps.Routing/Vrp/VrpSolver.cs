@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using CrisisOps.Routing.Vrp.Hgs;
 
 namespace CrisisOps.Routing.Vrp;
@@ -45,11 +46,20 @@ public static class VrpSolver
 
         var model = new HgsModel(problem, candidates);
         var results = new Individual[Searches];
-        Parallel.For(0, Searches, new ParallelOptions { MaxDegreeOfParallelism = Searches }, s =>
+        try
         {
-            var search = new GeneticSearch(model, options.Seed + (long)s);
-            results[s] = search.Run(StartingPoint(model, options.Start), options.IterationLimit, deadline, cancellationToken);
-        });
+            Parallel.For(0, Searches, new ParallelOptions { MaxDegreeOfParallelism = Searches }, s =>
+            {
+                var search = new GeneticSearch(model, options.Seed + (long)s);
+                results[s] = search.Run(StartingPoint(model, options.Start), options.IterationLimit, deadline, cancellationToken);
+            });
+        }
+        catch (AggregateException e) when (e.InnerException is not null)
+        {
+            // Callers expect the search's own exception (cancellation above all), not the thread pool's wrapper.
+            ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+            throw;
+        }
 
         var best = results[0];
         for (var s = 1; s < Searches; s++)

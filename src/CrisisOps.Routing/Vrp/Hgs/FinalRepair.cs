@@ -29,19 +29,7 @@ internal sealed class FinalRepair
     public List<int>[] Run()
     {
         var served = new bool[_m.Clients];
-        for (var v = 0; v < _routes.Length; v++)
-        {
-            while (Violation(v, _routes[v], -1) > 0)
-            {
-                RemoveWorst(v);
-            }
-
-            foreach (var c in _routes[v])
-            {
-                served[c] = true;
-            }
-        }
-
+        Settle(served);
         var classes = new SortedSet<int>(_m.Priority);
         var cutoff = false;
         foreach (var p in classes)
@@ -66,6 +54,7 @@ internal sealed class FinalRepair
                     if (!Insert(u, double.PositiveInfinity) && lessUrgentServed)
                     {
                         RemoveClassesFrom(p + 1, served);
+                        Settle(served);
                         Insert(u, double.PositiveInfinity);
                     }
                 }
@@ -84,7 +73,45 @@ internal sealed class FinalRepair
             }
         }
 
-        return _routes;
+        // Taking clients out can break a route when the matrix skips the triangle inequality (a closed road
+        // between the neighbours left behind): settle again, and keep the class rule over what remains.
+        while (true)
+        {
+            Settle(served);
+            var mostUrgentLeftOut = int.MaxValue;
+            for (var c = 0; c < _m.Clients; c++)
+            {
+                if (!served[c])
+                {
+                    mostUrgentLeftOut = Math.Min(mostUrgentLeftOut, _m.Priority[c]);
+                }
+            }
+
+            if (mostUrgentLeftOut == int.MaxValue || !AnyServedBelow(mostUrgentLeftOut, served))
+            {
+                return _routes;
+            }
+
+            RemoveClassesFrom(mostUrgentLeftOut + 1, served);
+        }
+    }
+
+    /// <summary>Takes clients out of every broken route until it holds; <paramref name="served"/> is brought up to date.</summary>
+    private void Settle(bool[] served)
+    {
+        Array.Clear(served);
+        for (var v = 0; v < _routes.Length; v++)
+        {
+            while (Violation(v, _routes[v], -1) > 0)
+            {
+                RemoveWorst(v);
+            }
+
+            foreach (var c in _routes[v])
+            {
+                served[c] = true;
+            }
+        }
     }
 
     private bool Contains(int u)

@@ -289,9 +289,9 @@ internal sealed class HgsModel
     }
 
     /// <summary>
-    /// The search weighs a left-out job by its drop penalty plus a step per priority class, each step more
-    /// than any plan's distance, so that it prefers serving urgent classes; "serve if at all possible"
-    /// costs a further step. The final repair makes the class rule exact whatever the search found.
+    /// The search weighs a left-out job by its drop penalty (or, for "serve if at all possible", more than
+    /// any plan's distance) plus a step per class of urgency above the least urgent, so that it prefers
+    /// serving urgent classes. The final repair makes the class rule exact whatever the search found.
     /// </summary>
     private (long MaxArc, double[] Costs) DropCosts()
     {
@@ -321,13 +321,16 @@ internal sealed class HgsModel
             rank[p] = rank.Count;
         }
 
-        var step = 10 * bound;
+        // Lexicographic in effect: a class outweighs any number of "serve if possible" jobs of the classes
+        // below it, which outweigh any plan's distance, which the caller's own penalties are set against.
+        var mandatory = 10 * bound;
+        var classStep = mandatory * (Clients + 1);
         var costs = new double[Clients];
         for (var c = 0; c < Clients; c++)
         {
             var job = Problem.Jobs[JobOf[c]];
-            var own = job.DropPenalty is { } penalty ? Math.Max(0, penalty) : step;
-            costs[c] = own + step * (classes.Count - rank[Priority[c]]);
+            var own = job.DropPenalty is { } penalty ? Math.Clamp(penalty, 0, mandatory) : mandatory;
+            costs[c] = own + classStep * (classes.Count - 1 - rank[Priority[c]]);
         }
 
         return (maxArc, costs);

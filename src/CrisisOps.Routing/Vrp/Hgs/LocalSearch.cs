@@ -9,8 +9,11 @@ namespace CrisisOps.Routing.Vrp.Hgs;
 /// </summary>
 internal sealed class LocalSearch
 {
-    /// <summary>Price of a client on a vehicle that may not serve it: more than any plan's distance.</summary>
-    public const double ForbiddenCost = 1e13;
+    /// <summary>
+    /// Price of a client on a vehicle that may not serve it (only Split places one there, when nothing else
+    /// fits): dear, but small enough that route costs keep their precision in doubles.
+    /// </summary>
+    public const double ForbiddenCost = 1e9;
 
     private const double Eps = 1e-6;
 
@@ -37,6 +40,8 @@ internal sealed class LocalSearch
     private readonly TimeSegment[] _start;
     private readonly TimeSegment[] _end;
     private int _clock;
+    private readonly double[] _gainCache;
+    private readonly int[] _gainVersion;
     private int _classStamp;
     private double _pLoad;
     private double _pWarp;
@@ -76,6 +81,8 @@ internal sealed class LocalSearch
         _order = new int[c];
         _buffer = new int[c + 2];
         _classTried = new int[_vehicles];
+        _gainCache = new double[2 * c];
+        _gainVersion = new int[2 * c];
     }
 
     /// <summary>Improves <paramref name="individual"/> under <paramref name="penalties"/> and returns the result, evaluated.</summary>
@@ -130,7 +137,7 @@ internal sealed class LocalSearch
                     }
                 }
 
-                if (loop > 0 && _routeOf[u] >= 0)
+                if (_routeOf[u] >= 0)
                 {
                     improved |= TryEmptyVehicles(u) || TryDrop(u);
                 }
@@ -144,6 +151,7 @@ internal sealed class LocalSearch
     {
         Array.Fill(_routeOf, -1);
         Array.Fill(_lastTested, -1);
+        Array.Fill(_gainVersion, -1);
         _clock = 0;
         for (var v = 0; v < _vehicles; v++)
         {
@@ -269,6 +277,29 @@ internal sealed class LocalSearch
     private double RouteCost(in TimeSegment seg, double overload, int forbidden) =>
         seg.Distance + _pWarp * seg.TimeWarp + _pLoad * overload + forbidden * ForbiddenCost;
 
+    /// <summary>The part of route r's cost that is not distance (time warp, overload, forbidden clients).</summary>
+    private double Penalty(int r) => _length[r] == 0 ? 0 : _cost[r] - _fwd[r][_length[r] + 1].Distance;
+
+    /// <summary>What route r saves by losing the block of <paramref name="count"/> clients at u, cached per route version.</summary>
+    private double RemovalGain(int u, int count)
+    {
+        var r = _routeOf[u];
+        var key = count - 1;
+        if (_gainVersion[u * 2 + key] == _lastModified[r])
+        {
+            return _gainCache[u * 2 + key];
+        }
+
+        var i = _posOf[u];
+        var x = count == 2 ? _node[r][i + 1] : -1;
+        var seg = Join(_fwd[r][i - 1], _bwd[r][i + count], Durations(r));
+        var forbidden = _forbidden[r] - Forbids(u, r) - (x >= 0 ? Forbids(x, r) : 0);
+        var cost = _length[r] == count ? 0 : RouteCost(seg, Overload(r, -1, -1, u, x), forbidden);
+        _gainVersion[u * 2 + key] = _lastModified[r];
+        _gainCache[u * 2 + key] = _cost[r] - cost;
+        return _cost[r] - cost;
+    }
+
     /// <summary>Weighted overload of route r after adding clients a1, a2 and taking away s1, s2 (−1: none).</summary>
     private double Overload(int r, int a1, int a2, int s1, int s2)
     {
@@ -348,11 +379,16 @@ internal sealed class LocalSearch
         var v = n2[j];
         var y = n2[j + 1];
         var added = Dist(v, first) + inner + Dist(last, y) - Dist(v, y);
-        var d1 = Durations(r1);
-        var seg1 = Join(_fwd[r1][i - 1], _bwd[r1][i + count], d1);
-        var forb1 = _forbidden[r1] - Forbids(u, r1) - (x >= 0 ? Forbids(x, r1) : 0);
-        var cost1 = _length[r1] == count ? 0 : RouteCost(seg1, Overload(r1, -1, -1, u, x), forb1);
-        var gain1 = _cost[r1] - cost1;
+        var p1 = n1[i - 1];
+        var q1 = n1[i + count];
+        var removedBound = Dist(p1, u) + (count == 2 ? Dist(u, x) : 0) + Dist(n1[i + count - 1], q1) - Dist(p1, q1) + Penalty(r1);
+        if (added - removedBound >= -Eps)
+        {
+            // Even if route r1 lost all its penalties, the distance added elsewhere would not pay.
+            return false;
+        }
+
+        var gain1 = RemovalGain(u, count);
         if (added - gain1 >= -Eps)
         {
             // The other route's penalties cannot shrink by taking clients on: no improvement is possible.
@@ -410,7 +446,7 @@ internal sealed class LocalSearch
         var p2 = n2[j - 1];
         var q2 = n2[j + countV];
         var delta = Dist(p1, v) + Dist(lastV, q1) - Dist(p1, u) - Dist(lastU, q1) + Dist(p2, u) + Dist(lastU, q2) - Dist(p2, v) - Dist(lastV, q2);
-        var penalty = _cost[r1] - _fwd[r1][_length[r1] + 1].Distance + _cost[r2] - _fwd[r2][_length[r2] + 1].Distance;
+        var penalty = Penalty(r1) + Penalty(r2);
         if (delta - penalty >= -Eps)
         {
             // Even if every penalty vanished the distance would not pay.
@@ -481,7 +517,7 @@ internal sealed class LocalSearch
         if (sameEnds)
         {
             var delta = Dist(a, d) + Dist(c, b) - Dist(a, b) - Dist(c, d);
-            var penalty = _cost[r1] - _fwd[r1][len1 + 1].Distance + _cost[r2] - _fwd[r2][len2 + 1].Distance;
+            var penalty = Penalty(r1) + Penalty(r2);
             if (delta - penalty >= -Eps)
             {
                 return false;
@@ -605,7 +641,7 @@ internal sealed class LocalSearch
         var y = n[j + 1];
         var delta = Dist(prev, next) - Dist(prev, n[i]) - Dist(n[i + count - 1], next) + Dist(v, first) + Dist(last, y) - Dist(v, y)
             + (count == 2 ? Dist(first, last) - Dist(u, x) : 0);
-        var penalty = _cost[r] - _fwd[r][len + 1].Distance;
+        var penalty = Penalty(r);
         if (delta - penalty >= -Eps)
         {
             return false;
@@ -672,7 +708,7 @@ internal sealed class LocalSearch
                 - Dist(n[a - 1], na) - Dist(na, n[a + 1]) - Dist(n[b - 1], nb) - Dist(nb, n[b + 1]);
         }
 
-        var penalty = _cost[r] - _fwd[r][_length[r] + 1].Distance;
+        var penalty = Penalty(r);
         if (delta - penalty >= -Eps)
         {
             return false;
@@ -708,7 +744,7 @@ internal sealed class LocalSearch
 
         var n = _node[r];
         var delta = Dist(n[i], n[j]) + Dist(n[i + 1], n[j + 1]) - Dist(n[i], n[i + 1]) - Dist(n[j], n[j + 1]);
-        var penalty = _cost[r] - _fwd[r][_length[r] + 1].Distance;
+        var penalty = Penalty(r);
         if (delta - penalty >= -Eps)
         {
             return false;
