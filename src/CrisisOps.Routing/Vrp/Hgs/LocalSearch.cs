@@ -7,7 +7,7 @@ namespace CrisisOps.Routing.Vrp.Hgs;
 /// Every route keeps its prefix and suffix <see cref="TimeSegment"/>s, so a move between two routes is
 /// priced in O(1); moves inside a route walk the stretch in between. A first improving move is applied.
 /// </summary>
-internal sealed class LocalSearch
+internal sealed partial class LocalSearch
 {
     /// <summary>
     /// Price of a client on a vehicle that may not serve it (only Split places one there, when nothing else
@@ -41,6 +41,7 @@ internal sealed class LocalSearch
     private readonly TimeSegment[] _end;
     private int _clock;
     private readonly double[] _gainCache;
+    private readonly SwapStar _swapStar;
     private readonly int[] _gainVersion;
     private int _classStamp;
     private double _pLoad;
@@ -82,6 +83,7 @@ internal sealed class LocalSearch
         _buffer = new int[c + 2];
         _classTried = new int[_vehicles];
         _gainCache = new double[2 * c];
+        _swapStar = new SwapStar(this, model);
         _gainVersion = new int[2 * c];
     }
 
@@ -141,6 +143,11 @@ internal sealed class LocalSearch
                 {
                     improved |= TryEmptyVehicles(u) || TryDrop(u);
                 }
+            }
+
+            if (!improved)
+            {
+                improved = Environment.GetEnvironmentVariable("NOSWAPSTAR") is null && _swapStar.Pass(loop);
             }
         }
 
