@@ -5,7 +5,7 @@ namespace CrisisOps.Routing.Tests.Vrp;
 public sealed class VrpSolverTests
 {
     // A generous clock and a small iteration cap: the tests read the same on a busy machine and in Debug builds.
-    private static VrpOptions Quick(int seed = 1, VrpSolution? start = null) => new(TimeSpan.FromMinutes(10), seed, IterationLimit: 120, Start: start);
+    private static VrpOptions Quick(int seed = 1, VrpSolution? start = null) => new(TimeSpan.FromMinutes(10), seed, IterationLimit: 60, Start: start);
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -189,7 +189,7 @@ public sealed class VrpSolverTests
     [InlineData(4)]
     public void Solve_OnMixedRandomProblems_KeepsEveryRule(int seed)
     {
-        var problem = TestProblems.Mixed(seed, jobCount: 40, vehicleCount: 4);
+        var problem = TestProblems.Mixed(seed, jobCount: 30, vehicleCount: 4);
 
         var solution = VrpSolver.Solve(problem, Quick(seed), Token);
 
@@ -199,7 +199,7 @@ public sealed class VrpSolverTests
     [Fact]
     public void Solve_WithTheSameSeedAndIterationLimit_GivesTheSameSolution()
     {
-        var problem = TestProblems.Mixed(7, jobCount: 40, vehicleCount: 5);
+        var problem = TestProblems.Mixed(7, jobCount: 30, vehicleCount: 5);
 
         var first = VrpSolver.Solve(problem, Quick(seed: 42), Token);
         var second = VrpSolver.Solve(problem, Quick(seed: 42), Token);
@@ -230,7 +230,7 @@ public sealed class VrpSolverTests
     [Fact]
     public void Solve_FromAStartingPlan_IsNoWorseThanIt()
     {
-        var problem = TestProblems.Mixed(5, jobCount: 40, vehicleCount: 4);
+        var problem = TestProblems.Mixed(5, jobCount: 30, vehicleCount: 4);
         var plan = VrpSolver.Solve(problem, Quick(), Token);
 
         var replanned = VrpSolver.Solve(problem, new VrpOptions(TimeSpan.FromMinutes(10), Seed: 9, IterationLimit: 1, Start: plan), Token);

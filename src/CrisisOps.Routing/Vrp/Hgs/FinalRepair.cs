@@ -237,7 +237,7 @@ internal sealed class FinalRepair
             }
 
             var c = route[k];
-            violation += Arc(previous, c, duration) + (_m.IsAllowed(c, v) ? 0 : 1);
+            violation += Arc(previous, c) + (_m.IsAllowed(c, v) ? 0 : 1);
             seg = TimeSegment.Join(seg, _m.ClientSegment[c], _m.Distance, duration, _m.Points);
             for (var d = 0; d < _load.Length; d++)
             {
@@ -247,7 +247,7 @@ internal sealed class FinalRepair
             previous = c;
         }
 
-        violation += Arc(previous, _m.VehicleEnd[v], duration);
+        violation += Arc(previous, _m.VehicleEnd[v]);
         seg = TimeSegment.Join(seg, _m.EndSegment(v), _m.Distance, duration, _m.Points);
         for (var d = 0; d < _load.Length; d++)
         {
@@ -257,11 +257,7 @@ internal sealed class FinalRepair
         return violation + seg.TimeWarp;
     }
 
-    private int Arc(int from, int to, int[] duration)
-    {
-        var arc = from * _m.Points + to;
-        return _m.Distance[arc] >= VrpProblem.Unreachable || duration[arc] >= VrpProblem.Unreachable ? 1 : 0;
-    }
+    private int Arc(int from, int to) => _m.Closed[from * _m.Points + to] ? 1 : 0;
 
     private long Distance(int v, List<int> route)
     {

@@ -50,13 +50,39 @@ internal sealed class HgsModel
         }
 
         Distance = new int[Points * Points];
+        Closed = new bool[Points * Points];
         var baseDuration = new int[Points * Points];
+        long longestArc = 1, longestTrip = 1;
         for (var a = 0; a < Points; a++)
         {
             for (var b = 0; b < Points; b++)
             {
-                Distance[a * Points + b] = problem.Distance(nodeOf[a], nodeOf[b]);
-                baseDuration[a * Points + b] = problem.Duration(nodeOf[a], nodeOf[b]);
+                var distance = problem.Distance(nodeOf[a], nodeOf[b]);
+                var duration = problem.Duration(nodeOf[a], nodeOf[b]);
+                Distance[a * Points + b] = distance;
+                baseDuration[a * Points + b] = duration;
+                if (distance >= VrpProblem.Unreachable || duration >= VrpProblem.Unreachable)
+                {
+                    Closed[a * Points + b] = true;
+                }
+                else
+                {
+                    longestArc = Math.Max(longestArc, distance);
+                    longestTrip = Math.Max(longestTrip, duration);
+                }
+            }
+        }
+
+        // A closed arc costs more than any route of open ones but stays small enough for doubles to price
+        // moves exactly; its travel time is a plausible one, so that it does not swamp the time warp. The
+        // arc itself is ruled out by Closed (Individual and FinalRepair count it as forbidden).
+        var closedDistance = (int)Math.Min(200_000_000, longestArc * 2 * (Points + 1));
+        for (var i = 0; i < Closed.Length; i++)
+        {
+            if (Closed[i])
+            {
+                Distance[i] = closedDistance;
+                baseDuration[i] = (int)longestTrip;
             }
         }
 
@@ -104,7 +130,7 @@ internal sealed class HgsModel
                 var d = baseDuration[i];
                 // The same rounding as VrpProblem.Duration(from, to, vehicle), so that what the search calls
                 // on time RouteSchedule.Build calls on time too.
-                matrix[i] = d >= VrpProblem.Unreachable || scale == 1.0 ? d : (int)Math.Ceiling(d * scale);
+                matrix[i] = scale == 1.0 ? d : (int)Math.Min(int.MaxValue / 8, Math.Ceiling(d * scale));
             }
 
             Durations[s] = matrix;
@@ -202,6 +228,9 @@ internal sealed class HgsModel
     public int[] JobOf { get; }
 
     public int[] Distance { get; }
+
+    /// <summary>Point × point: no road (the problem's <see cref="VrpProblem.Unreachable"/>); <see cref="Distance"/> holds a stand-in.</summary>
+    public bool[] Closed { get; }
 
     /// <summary>Duration matrix per speed class (<see cref="VehicleSpeed"/>).</summary>
     public int[][] Durations { get; }
@@ -304,7 +333,7 @@ internal sealed class HgsModel
             {
                 var there = Distance[VehicleStart[v] * Points + c];
                 var back = Distance[c * Points + VehicleEnd[v]];
-                if (there < VrpProblem.Unreachable && back < VrpProblem.Unreachable)
+                if (!Closed[VehicleStart[v] * Points + c] && !Closed[c * Points + VehicleEnd[v]])
                 {
                     most = Math.Max(most, Math.Max(there, back));
                 }

@@ -99,12 +99,17 @@ internal sealed class Individual
                     forbidden++;
                 }
 
+                if (model.Closed[(i == 0 ? model.VehicleStart[v] : route[i - 1]) * model.Points + c])
+                {
+                    forbidden++;
+                }
+
                 Predecessor[c] = i == 0 ? -1 : route[i - 1];
                 Successor[c] = i == route.Length - 1 ? -1 : route[i + 1];
             }
 
             seg = TimeSegment.Join(seg, model.EndSegment(v), model.Distance, duration, model.Points);
-            if (seg.Distance >= VrpProblem.Unreachable)
+            if (model.Closed[route[^1] * model.Points + model.VehicleEnd[v]])
             {
                 forbidden++;
             }

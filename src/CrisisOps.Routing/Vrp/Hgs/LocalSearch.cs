@@ -15,7 +15,8 @@ internal sealed partial class LocalSearch
     /// </summary>
     public const double ForbiddenCost = 1e9;
 
-    private const double Eps = 1e-6;
+    // Distances are whole numbers; a smaller gain is rounding, and chasing it could loop.
+    private const double Eps = 1e-4;
 
     private readonly HgsModel _m;
     private readonly Rng _rng;
@@ -147,7 +148,7 @@ internal sealed partial class LocalSearch
 
             if (!improved)
             {
-                improved = Environment.GetEnvironmentVariable("NOSWAPSTAR") is null && _swapStar.Pass(loop);
+                improved = _swapStar.Pass(loop);
             }
         }
 
