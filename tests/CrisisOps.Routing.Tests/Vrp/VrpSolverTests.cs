@@ -47,6 +47,20 @@ public sealed class VrpSolverTests
     }
 
     [Fact]
+    public void Solve_WithoutCapacityDimensions_RoutesByWindowsAlone()
+    {
+        var points = new List<(double, double)> { (0, 0), (10, 0), (0, 10), (10, 10) };
+        var jobs = new[] { new VrpJob(1, [], 0, 1_000, 10), new VrpJob(2, [], 0, 1_000, 10), new VrpJob(3, [], 0, 1_000, 10), new VrpJob(0, [], 0, 1_000, 10) };
+        var problem = TestProblems.OnPlane(points, jobs, [new VrpVehicle(0, 0, [], 0, 10_000)]);
+
+        var solution = VrpSolver.Solve(problem, Quick(), Token);
+
+        TestProblems.AssertValid(problem, solution);
+        Assert.Empty(solution.Unserved);
+        Assert.Equal(400, Assert.Single(solution.Routes).Distance);
+    }
+
+    [Fact]
     public void Solve_WithWeightAndVolume_KeepsBothCapacities()
     {
         // Four light but bulky parcels: weight would let one vehicle take all, volume allows two each.
