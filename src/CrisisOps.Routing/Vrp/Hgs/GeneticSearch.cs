@@ -61,8 +61,10 @@ internal sealed class GeneticSearch
         var noImprovement = 0;
         while (_iterations == 0 || !Stop())
         {
-            if (_population.Count == 0 || (noImprovement >= RestartAfter && Restart()))
+            if (_population.Count == 0 || noImprovement >= RestartAfter)
             {
+                // A fresh population (the best solution is kept aside) when the search has stalled.
+                _population.Clear();
                 noImprovement = 0;
                 for (var k = 0; k < InitialSize && (k == 0 || !Stop()); k++)
                 {
@@ -85,12 +87,6 @@ internal sealed class GeneticSearch
         }
 
         return _population.Best ?? _population.BestAny ?? throw new InvalidOperationException("The search produced no solution.");
-    }
-
-    private bool Restart()
-    {
-        _population.Clear();
-        return true;
     }
 
     private bool Stop()

@@ -6,6 +6,7 @@ namespace CrisisOps.Routing.Vrp.Hgs;
 /// only between a client and its granular neighbours, plus inserting and dropping optional clients.
 /// Every route keeps its prefix and suffix <see cref="TimeSegment"/>s, so a move between two routes is
 /// priced in O(1); moves inside a route walk the stretch in between. A first improving move is applied.
+/// When a round finds nothing, SWAP* (<see cref="SwapStar"/>) is tried between neighbouring routes.
 /// </summary>
 internal sealed partial class LocalSearch
 {
