@@ -8,8 +8,11 @@ namespace CrisisOps.Routing.Vrp.Hgs;
 /// </summary>
 internal sealed class HgsModel
 {
-    /// <summary>How many neighbours each client keeps (Vidal et al. 2013 use 40; 30 loses little and is faster).</summary>
-    public const int Granularity = 30;
+    /// <summary>
+    /// How many neighbours each client keeps. Vidal et al. 2013 use 40; on Solomon 20 reached the same
+    /// quality per offspring as 30 and 40 for a quarter less time (HGS-CVRP's default is 20 too).
+    /// </summary>
+    public const int Granularity = 20;
 
     // Weights of the time-window-aware correlation of Vidal et al. 2013: a wait is cheaper than being late.
     private const double WaitWeight = 0.2;
