@@ -24,6 +24,9 @@ public static class DemoSeed
 {
     public static string DemoFile => Path.Combine(AppContext.BaseDirectory, "Demo", "krems-demo.geojson");
 
+    /// <summary>The demo city's roads (OpenStreetMap extract, ODbL; see Demo/README.md): <c>Routing:OsmFile</c> under <c>--demo</c>.</summary>
+    public static string OsmFile => Path.Combine(AppContext.BaseDirectory, "Demo", "krems.osm.gz");
+
     private static readonly (string User, string Name, Role Role, string Region, string? Department, string? Organisation)[] Staff =
     [
         ("commander.krems", "Krems commander 指挥长", Role.Commander, "KRE", null, null),
