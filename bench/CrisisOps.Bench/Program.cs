@@ -4,6 +4,18 @@ using BenchmarkDotNet.Running;
 using CrisisOps.Bench;
 using CrisisOps.Bench.Warning;
 
+// vrptw <files…>: our vehicle-routing solver beside OR-Tools on benchmark instances (Vrptw/VrptwBenchmark.cs).
+if (args.Length > 0 && string.Equals(args[0], CrisisOps.Bench.Vrptw.VrptwBenchmark.Command, StringComparison.Ordinal))
+{
+    return CrisisOps.Bench.Vrptw.VrptwBenchmark.Run(args[1..], Console.Out, Console.Error);
+}
+
+// roads: the road matrix benchmark, hierarchy against plain Dijkstra (Roads/RoadMatrixDriver.cs).
+if (args.Length > 0 && string.Equals(args[0], CrisisOps.Bench.Roads.RoadMatrixDriver.Command, StringComparison.Ordinal))
+{
+    return CrisisOps.Bench.Roads.RoadMatrixDriver.Run(args[1..]);
+}
+
 // --ingest: the HTTP load driver for reading ingest (Warning/IngestLoadDriver.cs), run once and printed; not a
 // BenchmarkDotNet suite, so BenchmarkSwitcher never sees it.
 if (args.Contains(IngestOptions.Flag, StringComparer.Ordinal))
