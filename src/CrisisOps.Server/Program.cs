@@ -12,6 +12,9 @@ if (demo)
     {
         ["Delivery:Loopback:Enabled"] = builder.Configuration["Delivery:Loopback:Enabled"] ?? "true",
         ["Delivery:Loopback:FailShare"] = builder.Configuration["Delivery:Loopback:FailShare"] ?? "0.1",
+
+        // Delivery plans and arrival estimates drive on the demo city's roads (OpenStreetMap, ODbL).
+        ["Routing:OsmFile"] = builder.Configuration["Routing:OsmFile"] ?? CrisisOps.Server.Demo.DemoSeed.OsmFile,
     });
 }
 

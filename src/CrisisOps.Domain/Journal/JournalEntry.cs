@@ -153,6 +153,17 @@ public static class JournalTypes
     public const string ProposalAccepted = "proposal.accepted";
     public const string NeedAllocated = "need.allocated";
 
+    // Dispatch routing (issue 7): vehicles, road closures, delivery plans and their orders.
+    public const string VehicleAdded = "vehicle.added";
+    public const string VehicleUpdated = "vehicle.updated";
+    public const string RoadClosed = "road.closed";
+    public const string RoadReopened = "road.reopened";
+    public const string PlanComputed = "dispatch-plan.computed";
+    public const string PlanIssued = "dispatch-plan.issued";
+    public const string PlanStopServed = "dispatch-plan.stop-served";
+    public const string PlanNeedsReplan = "dispatch-plan.needs-replan";
+    public const string PlanReplanned = "dispatch-plan.replanned";
+
     // People (公民应急数字画像): register imports, edits, exports and every read of a full profile. Payloads hold ids and
     // counts, never names, numbers or addresses.
     public const string ResidentsImported = "residents.imported";

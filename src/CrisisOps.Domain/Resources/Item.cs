@@ -9,7 +9,9 @@ public sealed record ItemDefinition(
     string UnitEn,
     bool Discrete,
     string Category,
-    int? ShelfLifeDays);
+    int? ShelfLifeDays,
+    decimal? UnitWeightKg = null,
+    decimal? UnitVolumeM3 = null);
 
 /// <summary>
 /// One kind of goods in the catalogue (food parcels, drinking water, tents). Stock, reservations,
@@ -40,6 +42,8 @@ public sealed class Item
         Discrete = definition.Discrete;
         Category = definition.Category;
         ShelfLifeDays = definition.ShelfLifeDays;
+        UnitWeightKg = definition.UnitWeightKg;
+        UnitVolumeM3 = definition.UnitVolumeM3;
         CreatedAt = now;
         CreatedBy = createdBy;
     }
@@ -64,6 +68,22 @@ public sealed class Item
 
     /// <summary>Typical shelf life, to suggest an expiry date on receipt; null for goods that keep.</summary>
     public int? ShelfLifeDays { get; private set; }
+
+    /// <summary>Weight of one unit in kg, for vehicle loads; null when unknown (dispatch then assumes <see cref="AssumedUnitWeightKg"/>).</summary>
+    public decimal? UnitWeightKg { get; private set; }
+
+    /// <summary>Volume of one unit in m³, for vehicle loads; null when unknown (dispatch then assumes <see cref="AssumedUnitVolumeM3"/>).</summary>
+    public decimal? UnitVolumeM3 { get; private set; }
+
+    /// <summary>What a unit of an item without a stated weight is taken to weigh: a carton a person can carry.</summary>
+    public const decimal AssumedUnitWeightKg = 10m;
+
+    /// <summary>What a unit of an item without a stated volume is taken to fill: a moving box.</summary>
+    public const decimal AssumedUnitVolumeM3 = 0.05m;
+
+    public decimal WeightKgPerUnit => UnitWeightKg ?? AssumedUnitWeightKg;
+
+    public decimal VolumeM3PerUnit => UnitVolumeM3 ?? AssumedUnitVolumeM3;
 
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -98,6 +118,11 @@ public sealed class Item
         if (!IsValidCode(definition.Category))
         {
             return "A category is kebab-case, e.g. food or medical.";
+        }
+
+        if (definition.UnitWeightKg is <= 0 or > 100_000 || definition.UnitVolumeM3 is <= 0 or > 1_000)
+        {
+            return "A unit weight is over 0 and at most 100000 kg; a unit volume over 0 and at most 1000 m³.";
         }
 
         return definition.ShelfLifeDays is <= 0 or > 36_500 ? "A shelf life is 1–36500 days." : null;

@@ -24,6 +24,9 @@ public static class DemoSeed
 {
     public static string DemoFile => Path.Combine(AppContext.BaseDirectory, "Demo", "krems-demo.geojson");
 
+    /// <summary>The demo city's roads (OpenStreetMap extract, ODbL; see Demo/README.md): <c>Routing:OsmFile</c> under <c>--demo</c>.</summary>
+    public static string OsmFile => Path.Combine(AppContext.BaseDirectory, "Demo", "krems.osm.gz");
+
     private static readonly (string User, string Name, Role Role, string Region, string? Department, string? Organisation)[] Staff =
     [
         ("commander.krems", "Krems commander 指挥长", Role.Commander, "KRE", null, null),
@@ -119,6 +122,7 @@ public static class DemoSeed
 
         await db.SaveChangesAsync();
         await SeedPoolAsync(scope.ServiceProvider, db, regions, now);
+        await SeedFleetAsync(scope.ServiceProvider, db, regions, now);
         await SeedResidentsAsync(db, now);
         await SeedInformationAsync(scope.ServiceProvider, db, regions, hasher, password, now);
         Console.WriteLine($"Demo staff (password for all: {password}): " + string.Join(", ", Staff.Select(s => $"{s.User} ({s.Role.Name()} @ {s.Region})")));
@@ -149,6 +153,53 @@ public static class DemoSeed
         var keeper = services.GetRequiredService<StockKeeper>();
         await keeper.ReceiveAsync(db, warehouse.Id, "food-parcel", 2_000, today.AddMonths(6), null, "demo stock", "demo-seed", now, CancellationToken.None);
         await keeper.ReceiveAsync(db, warehouse.Id, "masks", 4_000, today.AddYears(2), null, "demo stock", "demo-seed", now, CancellationToken.None);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// Dispatch (issue 7): a second depot west of the old town with food, water and medicine, and ten vehicles over the
+    /// two depots — six vans and four lorries, crewed 06:00–22:00 UTC — so a delivery plan has a fleet to route.
+    /// </summary>
+    private static async Task SeedFleetAsync(IServiceProvider services, CrisisOpsDbContext db, Dictionary<string, string> regions, DateTimeOffset now)
+    {
+        if (await db.Vehicles.AnyAsync() || !regions.TryGetValue("KRE-02-01", out var stein))
+        {
+            return;
+        }
+
+        var first = await db.Warehouses.SingleOrDefaultAsync(w => w.Code == "kre-depot-01");
+        if (first is null)
+        {
+            return;
+        }
+
+        var second = new Warehouse(Guid.CreateVersion7(now), "kre-depot-02", "施泰因物资配送站 Stein supply point",
+            new Placement("KRE-02-01", stein, new GeoPoint(48.4040, 15.5880)), "克雷姆斯应急管理局 Krems emergency office", now, "demo-seed");
+        db.Warehouses.Add(second);
+        await db.SaveChangesAsync();
+        var keeper = services.GetRequiredService<StockKeeper>();
+        var today = StockKeeper.Today(now);
+        await keeper.ReceiveAsync(db, second.Id, "food-parcel", 1_500, today.AddMonths(6), null, "demo stock", "demo-seed", now, CancellationToken.None);
+        await keeper.ReceiveAsync(db, second.Id, "drinking-water", 5_000, today.AddMonths(12), null, "demo stock", "demo-seed", now, CancellationToken.None);
+        await keeper.ReceiveAsync(db, second.Id, "medicine-kit", 300, today.AddYears(1), null, "demo stock", "demo-seed", now, CancellationToken.None);
+        await keeper.ReceiveAsync(db, first.Id, "drinking-water", 5_000, today.AddMonths(12), null, "demo stock", "demo-seed", now, CancellationToken.None);
+        await keeper.ReceiveAsync(db, first.Id, "medicine-kit", 300, today.AddYears(1), null, "demo stock", "demo-seed", now, CancellationToken.None);
+        var shiftStart = new TimeOnly(6, 0);
+        var shiftEnd = new TimeOnly(22, 0);
+        for (var i = 1; i <= 10; i++)
+        {
+            var lorry = i % 5 == 0 || i % 5 == 4;
+            var home = i <= 5 ? first : second;
+            var definition = new VehicleDefinition(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"kre-{(lorry ? "lorry" : "van")}-{i:00}"),
+                lorry ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i:00}号厢式货车 Lorry {i:00}")
+                    : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i:00}号面包车 Van {i:00}"),
+                lorry ? 3_500 : 1_200, lorry ? 18 : 8, lorry ? 0.85 : 1.0, shiftStart, shiftEnd);
+            var vehicle = new Vehicle(Guid.CreateVersion7(now), definition, home, now, "demo-seed");
+            db.Vehicles.Add(vehicle);
+            db.Append(new JournalRecord(now, "demo-seed", JournalTypes.VehicleAdded, vehicle.RegionCode, vehicle.RegionPath, null,
+                new { vehicle.Code, vehicle.WarehouseCode }));
+        }
+
         await db.SaveChangesAsync();
     }
 

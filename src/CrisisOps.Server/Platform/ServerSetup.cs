@@ -177,6 +177,13 @@ public static class ServerSetup
         services.AddSingleton<StockKeeper>();
         services.AddSingleton(sp => ArrivalSettingsBinding.Read(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ArrivalEstimator>();
+        services.AddSingleton<RoadNetworkHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoadNetworkHost>());
+        services.AddSingleton<TravelTimes>();
+        services.AddSingleton<DispatchSettings>();
+        services.AddSingleton<RoadClosureDesk>();
+        services.AddSingleton<DeliveryPlanner>();
+        services.AddSingleton<DispatchViews>();
         services.AddSingleton<Features.Alerts.AlertSettings>();
         services.AddScoped<Features.Alerts.AlertDesk>();
         if (configuration.GetValue("Deadlines:RunInBackground", true))
@@ -293,6 +300,9 @@ public static class ServerSetup
         app.MapNeedEndpoints();
         app.MapAgreementActivationEndpoints();
         app.MapProposalEndpoints();
+        app.MapVehicleEndpoints();
+        app.MapRoadEndpoints();
+        app.MapDeliveryPlanEndpoints();
         app.MapCommandEndpoints();
         app.MapAlertEndpoints();
         app.MapPublicAlertEndpoints();

@@ -25,7 +25,7 @@ namespace CrisisOps.Server.Features.Dispatch;
 /// as committed and the receiver confirms it like any claim.
 /// </summary>
 public sealed class NeedProposals(IDbContextFactory<CrisisOpsDbContext> factory, StockKeeper keeper, AgreementActivator activator, OrderDesk desk,
-    ArrivalEstimator arrivals, TimeProvider clock)
+    TravelTimes travel, TimeProvider clock)
 {
     /// <summary>Speed class of a delivery from a warehouse (<c>Resources:ArrivalSpeeds:truck</c>).</summary>
     public const string DeliveryKind = "truck";
@@ -61,14 +61,25 @@ public sealed class NeedProposals(IDbContextFactory<CrisisOpsDbContext> factory,
         var target = await PlaceAsync(db, need, ct);
         var sources = new List<SupplySource>();
         var scopes = access.ScopesFor(Permission.ReadResources);
-        foreach (var stock in await keeper.AvailableAsync(item.Code, now, ct))
+        var stocks = (await keeper.AvailableAsync(item.Code, now, ct)).Where(stock => scopes.Any(s => Paths.Covers(s, stock.RegionPath))).ToList();
+
+        // Road times with the closures in force when the road network is loaded, straight lines otherwise; a
+        // warehouse no open road leads from cannot deliver and is left out, named in the journal.
+        var located = stocks.Where(s => s.Location is not null).ToList();
+        var estimates = target is { } place
+            ? travel.ToOne([.. located.Select(s => s.Location!.Value)], place, await TravelTimes.ClosuresAsync(db, ct), DeliveryKind)
+            : [];
+        var unreachable = new List<string>();
+        foreach (var stock in stocks)
         {
-            if (!scopes.Any(s => Paths.Covers(s, stock.RegionPath)))
+            var at = located.IndexOf(stock);
+            var estimate = at >= 0 && at < estimates.Count ? estimates[at] : null;
+            if (estimate?.Problem is not null)
             {
+                unreachable.Add(stock.WarehouseCode);
                 continue;
             }
 
-            var estimate = stock.Location is { } from && target is { } to ? arrivals.Estimate(from, to, DeliveryKind) : null;
             sources.Add(new SupplySource(SupplyKind.Stock, stock.WarehouseCode, stock.WarehouseName, stock.Available, TimeSpan.Zero,
                 TimeSpan.FromMinutes(estimate?.Minutes ?? 0), estimate?.RoadKm ?? 0));
         }
@@ -102,6 +113,8 @@ public sealed class NeedProposals(IDbContextFactory<CrisisOpsDbContext> factory,
             wanted = result.Wanted,
             proposed = result.Proposed,
             shortfall = result.Shortfall,
+            travel = TravelTimes.ToOneMethod(travel),
+            unreachable,
             lines = result.Lines.Select(l => new { kind = l.Source.Kind, l.Source.Reference, l.Quantity, arrivalMinutes = Math.Round(l.Arrival.TotalMinutes, 1), l.Late }),
         }, need.IsExercise));
         await db.SaveChangesAsync(ct);

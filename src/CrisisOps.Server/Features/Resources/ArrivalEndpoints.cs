@@ -32,13 +32,15 @@ public static class ArrivalSettingsBinding
 public sealed record ArrivalCandidate(string Kind, string Id, string Name, string RegionCode, double Latitude, double Longitude, double DistanceKm,
     double RoadKm, double EtaMinutes, bool WithinTarget, IReadOnlyList<string> Tags);
 
+/// <param name="Method">How times were worked out: <c>road</c> (the road network with the closures in force) or <c>straight-line</c>.</param>
+/// <param name="Unreachable">Candidates no open road leads from (or off the roads), by id: they cannot arrive at all.</param>
 public sealed record ArrivalAnswer(string Kind, double TargetLatitude, double TargetLongitude, double TargetMinutes, bool NothingWithinTarget,
-    string? Message, IReadOnlyList<ArrivalCandidate> Items);
+    string? Message, IReadOnlyList<ArrivalCandidate> Items, string Method = "straight-line", IReadOnlyList<string>? Unreachable = null);
 
 /// <summary>
 /// Who or what could be there soonest: available experts, teams or equipment (in the caller's regions,
-/// with a known position) sorted by estimated arrival. Straight line × detour factor ÷ speed until the
-/// dispatch issue brings road routing.
+/// with a known position) sorted by estimated arrival: road times with the closures in force when the road
+/// network is loaded (<c>Routing:OsmFile</c>), straight line × detour factor ÷ speed otherwise.
 /// </summary>
 public static class ArrivalEndpoints
 {
@@ -50,7 +52,7 @@ public static class ArrivalEndpoints
 
     private static async Task<Ok<ArrivalAnswer>> ArrivalsAsync(string? kind, string? specialty, string? skill, string? equipmentKind, string? region,
         string? site, double? lat, double? lon, int? limit, CrisisOpsDbContext db, CallerAccessor caller, ArrivalEstimator estimator,
-        CancellationToken ct)
+        CrisisOps.Server.Features.Dispatch.TravelTimes travel, CancellationToken ct)
     {
         var errors = new FieldErrors();
         errors.Check(kind is "expert" or "team" or "equipment", "kind", "One of expert, team, equipment.");
@@ -87,13 +89,17 @@ public static class ArrivalEndpoints
                 break;
         }
 
+        var estimates = travel.ToOne([.. candidates.Select(c => c.At)], target,
+            await CrisisOps.Server.Features.Dispatch.TravelTimes.ClosuresAsync(db, ct), kind!);
+        var unreachable = candidates.Where((_, i) => estimates[i].Problem is not null).Select(c => c.Id).ToList();
         var sorted = candidates
-            .Select(c => (Candidate: c, Estimate: estimator.Estimate(c.At, target, kind!)))
+            .Select((c, i) => (Candidate: c, Estimate: estimates[i]))
+            .Where(x => x.Estimate.Problem is null)
             .OrderBy(x => x.Estimate.Minutes).ThenBy(x => x.Candidate.Name, StringComparer.Ordinal)
             .Take(limit ?? 50)
             .Select(x => new ArrivalCandidate(kind!, x.Candidate.Id, x.Candidate.Name, x.Candidate.RegionCode, x.Candidate.At.Latitude,
-                x.Candidate.At.Longitude, Math.Round(x.Estimate.StraightKm, 2), Math.Round(x.Estimate.RoadKm, 2), Math.Round(x.Estimate.Minutes, 1),
-                x.Estimate.WithinTarget, x.Candidate.Tags))
+                x.Candidate.At.Longitude, Math.Round(x.Estimate.StraightKm, 2), Math.Round(x.Estimate.RoadKm!.Value, 2),
+                Math.Round(x.Estimate.Minutes!.Value, 1), x.Estimate.WithinTarget, x.Candidate.Tags))
             .ToList();
         var targetMinutes = estimator.Settings.Target.TotalMinutes;
         var nothing = !sorted.Any(c => c.WithinTarget);
@@ -101,7 +107,8 @@ public static class ArrivalEndpoints
             : sorted.Count == 0
                 ? $"No available {kind} with a known position matches; widen the search or ask a neighbouring region."
                 : $"No available {kind} can arrive within {targetMinutes:0} minutes; the nearest needs {sorted[0].EtaMinutes:0} minutes.";
-        return TypedResults.Ok(new ArrivalAnswer(kind!, target.Latitude, target.Longitude, targetMinutes, nothing, message, sorted));
+        return TypedResults.Ok(new ArrivalAnswer(kind!, target.Latitude, target.Longitude, targetMinutes, nothing, message, sorted,
+            CrisisOps.Server.Features.Dispatch.TravelTimes.ToOneMethod(travel), unreachable));
     }
 
     /// <summary>The point to arrive at: the site's position, the given point, or a point inside the region's boundary.</summary>

@@ -12,12 +12,12 @@ using Microsoft.EntityFrameworkCore;
 namespace CrisisOps.Server.Features.Resources;
 
 public sealed record ItemDto(string Code, string NameZh, string NameEn, string UnitZh, string UnitEn, bool Discrete, string Category,
-    int? ShelfLifeDays);
+    int? ShelfLifeDays, decimal? UnitWeightKg = null, decimal? UnitVolumeM3 = null);
 
 public sealed record ItemList(IReadOnlyList<ItemDto> Items);
 
 public sealed record ItemRequest(string? Code, string? NameZh, string? NameEn, string? UnitZh, string? UnitEn, bool? Discrete, string? Category,
-    int? ShelfLifeDays);
+    int? ShelfLifeDays, decimal? UnitWeightKg = null, decimal? UnitVolumeM3 = null);
 
 /// <summary>
 /// The item catalogue: read by everyone signed in (needs, claims and agreements name its codes), kept by
@@ -50,7 +50,7 @@ public static partial class ItemCatalogue
         CancellationToken ct)
     {
         var definition = new ItemDefinition(body.Code ?? "", body.NameZh ?? "", body.NameEn ?? "", body.UnitZh ?? "", body.UnitEn ?? "",
-            body.Discrete ?? false, body.Category ?? "", body.ShelfLifeDays);
+            body.Discrete ?? false, body.Category ?? "", body.ShelfLifeDays, body.UnitWeightKg, body.UnitVolumeM3);
         var errors = new FieldErrors();
         errors.Check(body.Discrete is not null, "discrete", "Required: true for goods counted in whole units (tents), false for measured goods (litres).");
         if (Item.Problem(definition) is { } problem)
@@ -74,7 +74,7 @@ public static partial class ItemCatalogue
         return TypedResults.Created($"/api/v1/items/{item.Code}", ToDto(item));
     }
 
-    public static ItemDto ToDto(Item i) => new(i.Code, i.NameZh, i.NameEn, i.UnitZh, i.UnitEn, i.Discrete, i.Category, i.ShelfLifeDays);
+    public static ItemDto ToDto(Item i) => new(i.Code, i.NameZh, i.NameEn, i.UnitZh, i.UnitEn, i.Discrete, i.Category, i.ShelfLifeDays, i.UnitWeightKg, i.UnitVolumeM3);
 
     /// <summary>
     /// Adds the default items (default-items.json) that the catalogue lacks, journaled as the system. Items
