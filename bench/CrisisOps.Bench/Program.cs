@@ -4,6 +4,12 @@ using BenchmarkDotNet.Running;
 using CrisisOps.Bench;
 using CrisisOps.Bench.Warning;
 
+// roads: the road matrix benchmark, hierarchy against plain Dijkstra (Roads/RoadMatrixDriver.cs).
+if (args.Length > 0 && args[0] == CrisisOps.Bench.Roads.RoadMatrixDriver.Command)
+{
+    return CrisisOps.Bench.Roads.RoadMatrixDriver.Run(args[1..]);
+}
+
 // --ingest: the HTTP load driver for reading ingest (Warning/IngestLoadDriver.cs), run once and printed; not a
 // BenchmarkDotNet suite, so BenchmarkSwitcher never sees it.
 if (args.Contains(IngestOptions.Flag, StringComparer.Ordinal))
