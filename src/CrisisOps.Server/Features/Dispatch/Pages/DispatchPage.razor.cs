@@ -485,7 +485,13 @@ public sealed partial class DispatchPage
         try
         {
             var access = await Caller.RefreshAsync();
-            var request = new ClosureRequest(ClosureKind.Way, null, new GeoPoint(draft.Latitude, draft.Longitude), null, zh, en, _incident.Id);
+            // The way shown in the preview is the one closed (the click was snapped when it was made).
+            if (draft.Way is null)
+            {
+                return;
+            }
+
+            var request = new ClosureRequest(ClosureKind.Way, draft.Way.Id, null, null, zh, en, _incident.Id);
             if (RoadClosure.Problem(request) is { } problem)
             {
                 _error = problem;
