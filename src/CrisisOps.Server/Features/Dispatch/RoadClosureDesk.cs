@@ -176,6 +176,13 @@ public static class RouteGeometry
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(ways);
         ArgumentNullException.ThrowIfNull(areas);
+        // Inside a closed area any point of the route counts, the stops included; a closed way only when a segment runs
+        // along it (its middle on the way), since a route that merely crosses it at a junction shares a point with it.
+        if (areas.Count > 0 && line.Any(p => areas.Any(a => Inside(new GeoPoint(p[1], p[0]), a))))
+        {
+            return true;
+        }
+
         for (var i = 1; i < line.Count; i++)
         {
             var mid = new GeoPoint((line[i - 1][1] + line[i][1]) / 2, (line[i - 1][0] + line[i][0]) / 2);
