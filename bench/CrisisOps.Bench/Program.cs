@@ -4,8 +4,14 @@ using BenchmarkDotNet.Running;
 using CrisisOps.Bench;
 using CrisisOps.Bench.Warning;
 
+// vrptw <files…>: our vehicle-routing solver beside OR-Tools on benchmark instances (Vrptw/VrptwBenchmark.cs).
+if (args.Length > 0 && string.Equals(args[0], CrisisOps.Bench.Vrptw.VrptwBenchmark.Command, StringComparison.Ordinal))
+{
+    return CrisisOps.Bench.Vrptw.VrptwBenchmark.Run(args[1..], Console.Out, Console.Error);
+}
+
 // roads: the road matrix benchmark, hierarchy against plain Dijkstra (Roads/RoadMatrixDriver.cs).
-if (args.Length > 0 && args[0] == CrisisOps.Bench.Roads.RoadMatrixDriver.Command)
+if (args.Length > 0 && string.Equals(args[0], CrisisOps.Bench.Roads.RoadMatrixDriver.Command, StringComparison.Ordinal))
 {
     return CrisisOps.Bench.Roads.RoadMatrixDriver.Run(args[1..]);
 }

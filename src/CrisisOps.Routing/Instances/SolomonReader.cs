@@ -12,14 +12,17 @@ public static class SolomonReader
 {
     public const int Scale = 10;
 
+    /// <exception cref="InstanceFormatException">The file breaks the format.</exception>
     public static BenchmarkInstance Read(string path)
     {
         using var reader = new StreamReader(path);
         return Read(reader, Path.GetFileName(path));
     }
 
+    /// <exception cref="InstanceFormatException">The text breaks the format.</exception>
     public static BenchmarkInstance Read(TextReader reader, string file)
     {
+        ArgumentNullException.ThrowIfNull(reader);
         var lines = new List<(int Number, string[] Fields)>();
         var number = 0;
         while (reader.ReadLine() is { } line)
@@ -45,7 +48,7 @@ public static class SolomonReader
         }
 
         var fleet = lines[vehicleAt + 2];
-        if (fleet.Fields.Length < 2)
+        if (fleet.Fields.Length != 2)
         {
             throw new InstanceFormatException(file, fleet.Number, "expected the number of vehicles and their capacity");
         }
@@ -58,7 +61,20 @@ public static class SolomonReader
             throw new InstanceFormatException(file, fleet.Number, "no CUSTOMER section");
         }
 
-        var rows = lines.Skip(customerAt + 1).Where(l => char.IsDigit(l.Fields[0][0]) || l.Fields[0][0] == '-').ToList();
+        // One heading line (CUST NO. XCOORD. …) may follow CUSTOMER; after that every line is a node row, so a
+        // stray word is reported rather than skipped (a skipped row would shift every customer after it).
+        var after = lines.Skip(customerAt + 1).ToList();
+        if (after.Count > 0 && !IsRow(after[0].Fields))
+        {
+            after.RemoveAt(0);
+        }
+
+        var rows = after;
+        if (rows.FirstOrDefault(l => !IsRow(l.Fields)) is { Fields: not null } stray)
+        {
+            throw new InstanceFormatException(file, stray.Number, $"expected a customer row of 7 numbers, found '{string.Join(' ', stray.Fields)}'");
+        }
+
         if (rows.Count < 2)
         {
             throw new InstanceFormatException(file, lines[customerAt].Number, "expected the depot and at least one customer");
@@ -123,6 +139,8 @@ public static class SolomonReader
 
         return matrix;
     }
+
+    private static bool IsRow(string[] fields) => char.IsAsciiDigit(fields[0][0]) || fields[0][0] is '-' or '+';
 
     private static int Integer(string file, int line, string text, string what, int min)
     {

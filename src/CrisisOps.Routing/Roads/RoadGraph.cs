@@ -127,6 +127,11 @@ internal sealed class RoadGraph
         }
 
         var keptSegments = segments.Where(s => keep[s.A] && keep[s.B]).ToList();
+        if (keptSegments.Count == 0)
+        {
+            throw new RoadDataException("The extract's roads do not connect: no two road nodes can reach each other.");
+        }
+
         graph.SegmentFrom = [.. keptSegments.Select(s => remap[s.A])];
         graph.SegmentTo = [.. keptSegments.Select(s => remap[s.B])];
         graph.SegmentWay = [.. keptSegments.Select(s => s.Way)];

@@ -6,7 +6,9 @@ namespace CrisisOps.Routing.Roads;
 /// when nothing is closed; <see cref="Ways"/> still lists every drivable way read, for maps. Turn restrictions
 /// (<c>type=restriction</c> relations with a via node, <c>no_*</c> and <c>only_*</c>, for all vehicles or
 /// <c>restriction:motorcar</c>) are applied; via-way restrictions, conditional ones and those for other vehicle
-/// classes are read and ignored (<see cref="IgnoredTurnRestrictions"/> counts them).
+/// classes are read and ignored (<see cref="IgnoredTurnRestrictions"/> counts them). The graph is node-based, so a
+/// vehicle may turn back at any road node (and a snapped point may set off either way along a two-way road): a
+/// route may thus turn round behind a forbidden turn when that is quicker than the way round the block.
 /// </remarks>
 public sealed partial class RoadNetwork
 {
@@ -20,6 +22,7 @@ public sealed partial class RoadNetwork
         Graph = graph;
         Profile = profile;
         _grid = new SegmentGrid(graph);
+        EdgeCount = Enumerable.Range(0, graph.SegmentCount * 2).Count(graph.Open);
     }
 
     public RoadProfile Profile { get; }
@@ -46,7 +49,7 @@ public sealed partial class RoadNetwork
     public int NodeCount => Graph.Nodes.Length;
 
     /// <summary>Directed road segments cars may drive in the routable graph.</summary>
-    public int EdgeCount => Enumerable.Range(0, Graph.SegmentCount * 2).Count(Graph.Open);
+    public int EdgeCount { get; }
 
     public IReadOnlyList<RoadWay> Ways => Graph.Ways;
 
@@ -103,7 +106,8 @@ public sealed partial class RoadNetwork
     {
         ArgumentNullException.ThrowIfNull(closures);
         var areas = Areas(closures);
-        return [.. Graph.Ways.Where(w => closures.WayIds.Contains(w.Id)
+        var ids = closures.WayIds ?? new HashSet<long>();
+        return [.. Graph.Ways.Where(w => ids.Contains(w.Id)
             || areas.Any(area => w.Geometry.Zip(w.Geometry.Skip(1)).Any(p => area.Touches(p.First, p.Second))))];
     }
 
@@ -114,7 +118,7 @@ public sealed partial class RoadNetwork
         ArgumentNullException.ThrowIfNull(closures);
         var closed = ClosedSegments(closures);
         var key = new ClosedSet([.. Enumerable.Range(0, closed.Length).Where(s => closed[s])]);
-        return _routers.GetOrAdd(key, () => new RoadRouter(this, closures, closed) { Closures = closures });
+        return _routers.GetOrAdd(key, () => new RoadRouter(this, closures, closed));
     }
 
     /// <summary>The point itself when it was snapped here; otherwise its on-road position snapped again (within 50 m).</summary>
@@ -126,11 +130,12 @@ public sealed partial class RoadNetwork
     internal bool[] ClosedSegments(RoadClosures closures)
     {
         var areas = Areas(closures);
+        var ids = closures.WayIds ?? new HashSet<long>();
         var closed = new bool[Graph.SegmentCount];
         for (var s = 0; s < closed.Length; s++)
         {
             var (a, b) = (Graph.Nodes[Graph.SegmentFrom[s]], Graph.Nodes[Graph.SegmentTo[s]]);
-            closed[s] = closures.WayIds.Contains(Graph.Ways[Graph.SegmentWay[s]].Id) || areas.Any(area => area.Touches(a, b));
+            closed[s] = ids.Contains(Graph.Ways[Graph.SegmentWay[s]].Id) || areas.Any(area => area.Touches(a, b));
         }
 
         return closed;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace CrisisOps.Routing.Roads;
 
@@ -62,6 +63,7 @@ public sealed partial class RoadRouter
 
     /// <summary>Travel time and distance between every pair of <paramref name="points"/>, in their order.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="points"/> or one of them is null.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TravelMatrix Matrix(IReadOnlyList<SnappedPoint> points)
     {
         ArgumentNullException.ThrowIfNull(points);
@@ -217,6 +219,7 @@ public sealed partial class RoadRouter
 
     /// <summary>The same matrix by one plain Dijkstra per source on the open graph, stopping once every target is settled.</summary>
     /// <remarks>The reference the hierarchy is tested and benchmarked against; not meant for production use.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal TravelMatrix MatrixByDijkstra(IReadOnlyList<SnappedPoint> points)
     {
         var ends = Prepare(points);
@@ -337,6 +340,7 @@ public sealed partial class RoadRouter
     }
 
     /// <summary>An upward search of the hierarchy from the seeds; leaves the exact (unstalled) nodes in <see cref="SearchSpace.Settled"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Upward(SearchSpace space, Seed[] seeds, bool forward)
     {
         space.Reset();

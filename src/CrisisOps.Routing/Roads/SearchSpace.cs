@@ -51,7 +51,9 @@ internal sealed class SearchSpace
     /// <summary>Records a better distance; false when the node already has one at least as good.</summary>
     public bool Improve(int node, double dist, double meters, int parentNode, int parentEdge)
     {
-        if (_reached[node] == _generation && (Dist[node] < dist || (Dist[node] == dist && Meters[node] <= meters)))
+        // A settled node keeps what it had: its arcs were relaxed with it (an equal time over a zero-length
+        // segment must not rewrite its metres or parent afterwards).
+        if (_scanned[node] == _generation || (_reached[node] == _generation && (Dist[node] < dist || (Dist[node] == dist && Meters[node] <= meters))))
         {
             return false;
         }

@@ -7,6 +7,10 @@ internal sealed class SegmentGrid
 
     private readonly Dictionary<long, int[]> _cells;
     private readonly RoadGraph _graph;
+    private readonly int _minX = int.MaxValue;
+    private readonly int _maxX = int.MinValue;
+    private readonly int _minY = int.MaxValue;
+    private readonly int _maxY = int.MinValue;
 
     public SegmentGrid(RoadGraph graph)
     {
@@ -28,6 +32,7 @@ internal sealed class SegmentGrid
                     }
 
                     list.Add(s);
+                    (_minX, _maxX, _minY, _maxY) = (Math.Min(_minX, cx), Math.Max(_maxX, cx), Math.Min(_minY, cy), Math.Max(_maxY, cy));
                 }
             }
         }
@@ -38,11 +43,18 @@ internal sealed class SegmentGrid
     /// <summary>The nearest segment to a point in projected metres, with the fraction along it; null beyond the radius.</summary>
     public (int Segment, double Fraction)? Nearest(double x, double y, double maxMeters)
     {
+        if (_cells.Count == 0)
+        {
+            return null;
+        }
+
         var (cx, cy) = (Cell(x), Cell(y));
         var best = -1;
         var bestFraction = 0.0;
         var bestDistance = double.PositiveInfinity;
-        var rings = (int)Math.Ceiling(maxMeters / CellMeters) + 1;
+        // Rings beyond the radius, or beyond the cells that hold any segment, cannot hold a nearer one.
+        var rings = (int)Math.Min(Math.Ceiling(maxMeters / CellMeters) + 1,
+            Math.Max(Math.Max(Math.Abs(cx - _minX), Math.Abs(cx - _maxX)), Math.Max(Math.Abs(cy - _minY), Math.Abs(cy - _maxY))));
         for (var r = 0; r <= rings; r++)
         {
             // Every segment in a ring further out is at least (r - 1) cells away.
@@ -51,28 +63,47 @@ internal sealed class SegmentGrid
                 break;
             }
 
-            for (var i = -r; i <= r; i++)
+            foreach (var (i, j) in Ring(r))
             {
-                for (var j = -r; j <= r; j++)
+                if (!_cells.TryGetValue(Key(cx + i, cy + j), out var segments))
                 {
-                    if (Math.Max(Math.Abs(i), Math.Abs(j)) != r || !_cells.TryGetValue(Key(cx + i, cy + j), out var segments))
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    foreach (var s in segments)
+                foreach (var s in segments)
+                {
+                    var (distance, fraction) = Project(s, x, y);
+                    if (distance < bestDistance || (distance == bestDistance && s < best))
                     {
-                        var (distance, fraction) = Project(s, x, y);
-                        if (distance < bestDistance || (distance == bestDistance && s < best))
-                        {
-                            (best, bestFraction, bestDistance) = (s, fraction, distance);
-                        }
+                        (best, bestFraction, bestDistance) = (s, fraction, distance);
                     }
                 }
             }
         }
 
         return best >= 0 && bestDistance <= maxMeters + CellMeters ? (best, bestFraction) : null;
+    }
+
+    /// <summary>The cell offsets at Chebyshev distance <paramref name="r"/>: the perimeter only, each once.</summary>
+    private static IEnumerable<(int I, int J)> Ring(int r)
+    {
+        if (r == 0)
+        {
+            yield return (0, 0);
+            yield break;
+        }
+
+        for (var i = -r; i <= r; i++)
+        {
+            yield return (i, -r);
+            yield return (i, r);
+        }
+
+        for (var j = -r + 1; j <= r - 1; j++)
+        {
+            yield return (-r, j);
+            yield return (r, j);
+        }
     }
 
     private (double Distance, double Fraction) Project(int s, double x, double y)

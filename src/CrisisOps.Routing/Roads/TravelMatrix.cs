@@ -14,6 +14,36 @@ public sealed partial class TravelMatrix
         _meters = meters;
     }
 
+    /// <summary>A matrix from known figures (tests, or times from elsewhere); +∞ marks an unreachable pair.</summary>
+    /// <exception cref="ArgumentException">The arrays are not square and of the same size, or hold a negative or NaN figure.</exception>
+    public TravelMatrix(double[,] seconds, double[,] meters)
+    {
+        ArgumentNullException.ThrowIfNull(seconds);
+        ArgumentNullException.ThrowIfNull(meters);
+        var n = seconds.GetLength(0);
+        if (seconds.GetLength(1) != n || meters.GetLength(0) != n || meters.GetLength(1) != n)
+        {
+            throw new ArgumentException("Seconds and metres must be square matrices of the same size.", nameof(meters));
+        }
+
+        Count = n;
+        _seconds = new double[n * n];
+        _meters = new double[n * n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var (s, m) = (seconds[i, j], meters[i, j]);
+                if (double.IsNaN(s) || double.IsNaN(m) || s < 0 || m < 0)
+                {
+                    throw new ArgumentException($"Cell ({i}, {j}) is negative or not a number.", nameof(seconds));
+                }
+
+                (_seconds[(i * n) + j], _meters[(i * n) + j]) = (s, m);
+            }
+        }
+    }
+
     public int Count { get; init; }
 
     /// <summary>Fastest travel time in seconds from point <paramref name="from"/> to point <paramref name="to"/>; +∞ when unreachable.</summary>

@@ -42,6 +42,30 @@ public sealed class SolomonReaderTests
     }
 
     [Fact]
+    public void Read_WhenAWordSitsAmongTheCustomers_NamesTheLine()
+    {
+        const string text = "BAD2\n\nVEHICLE\nNUMBER     CAPACITY\n  25         200\n\nCUSTOMER\nCUST NO.  XCOORD.\n\n    0 40 50 0 0 1236 0\n  oops\n    1 45 68 10 912 967 90\n";
+
+        var error = Assert.Throws<InstanceFormatException>(() => SolomonReader.Read(new StringReader(text), "bad.txt"));
+
+        Assert.Equal(11, error.Line);
+        Assert.Contains("expected a customer row", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("  25\n", 5, "expected the number of vehicles and their capacity")]
+    [InlineData("  25         two\n", 5, "capacity 'two' is not a whole number")]
+    public void Read_WhenTheFleetLineIsWrong_NamesTheLine(string fleet, int line, string problem)
+    {
+        var text = "BAD3\n\nVEHICLE\nNUMBER     CAPACITY\n" + fleet + "\nCUSTOMER\nCUST NO.  XCOORD.\n\n    0 40 50 0 0 1236 0\n    1 45 68 10 912 967 90\n";
+
+        var error = Assert.Throws<InstanceFormatException>(() => SolomonReader.Read(new StringReader(text), "bad.txt"));
+
+        Assert.Equal(line, error.Line);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Solve_C101_GivesFeasibleRoutesServingEveryone()
     {
         var instance = SolomonReader.Read(SharedData.Require("vrptw", "solomon-100", "instances", "C101.txt"));

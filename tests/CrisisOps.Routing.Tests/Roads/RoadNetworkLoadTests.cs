@@ -105,6 +105,16 @@ public sealed class RoadNetworkLoadTests
     }
 
     [Fact]
+    public void Load_OnlyAOneWayStub_ThrowsRoadDataException()
+    {
+        var map = new OsmBuilder()
+            .Node(1, 48.000, 15.000).Node(2, 48.001, 15.000)
+            .Way(10, [1, 2], ("highway", "residential"), ("oneway", "yes"));
+
+        Assert.Throws<RoadDataException>(map.Load);
+    }
+
+    [Fact]
     public void Load_WhenTagsForbidCars_LeavesWaysOut()
     {
         var network = new OsmBuilder()

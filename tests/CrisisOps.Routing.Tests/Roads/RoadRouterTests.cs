@@ -76,6 +76,22 @@ public sealed class RoadRouterTests
     }
 
     [Fact]
+    public void Path_ThroughAJunction_CostsThePartialSegmentsAtTheWaySpeed()
+    {
+        var map = Square().Way(14, [1, 7, 4], ("highway", "residential"));
+        var network = map.Load();
+        var (a, b) = (network.Snap(map.Between(1, 2, 0.25))!, network.Snap(map.Between(2, 4, 0.5))!);
+
+        var path = network.Router(RoadClosures.None).Path(a, b)!;
+
+        var meters = Geo.Meters(a.OnRoad, map.At(2)) + Geo.Meters(map.At(2), b.OnRoad);
+        Assert.Equal(meters, path.Meters, 6);
+        // Whole milliseconds per segment, then the fractions of them at each end.
+        Assert.Equal(meters / (RoadProfile.Car.Speeds["residential"] / 3.6), path.Seconds, 2);
+        Assert.Equal([a.OnRoad, map.At(2), b.OnRoad], path.Geometry);
+    }
+
+    [Fact]
     public void Path_NoTurnRestriction_TakesTheDetour()
     {
         var open = Square().Way(14, [1, 7, 4], ("highway", "residential"));
@@ -265,6 +281,20 @@ public sealed class RoadRouterTests
         var matrix = router.Matrix([points[0], copy]);
 
         Assert.Equal(router.Matrix(points).Seconds(0, 1), matrix.Seconds(0, 1), 6);
+    }
+
+    [Fact]
+    public void TravelMatrix_FromArrays_ReadsBackAndRejectsBadShapes()
+    {
+        var matrix = new TravelMatrix(new double[,] { { 0, 60 }, { double.PositiveInfinity, 0 } }, new double[,] { { 0, 900 }, { double.PositiveInfinity, 0 } });
+
+        Assert.Equal(2, matrix.Count);
+        Assert.Equal(60, matrix.Seconds(0, 1));
+        Assert.Equal(900, matrix.Meters(0, 1));
+        Assert.False(matrix.IsReachable(1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => matrix.Seconds(2, 0));
+        Assert.Throws<ArgumentException>(() => new TravelMatrix(new double[2, 3], new double[2, 3]));
+        Assert.Throws<ArgumentException>(() => new TravelMatrix(new double[,] { { -1 } }, new double[,] { { 0 } }));
     }
 
     /// <summary>
