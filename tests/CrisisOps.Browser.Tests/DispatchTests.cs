@@ -220,6 +220,12 @@ public sealed class DispatchTests(DispatchServer server) : IClassFixture<Dispatc
             .CountAsync());
         Assert.Equal("山体滑坡 <script>window.__pwned=2</script>", await reader.GetByTestId("closure-reason").First.TextContentAsync());
         Assert.Equal("undefined", await reader.EvaluateAsync<string>("() => typeof window.__pwned"));
+
+        // The commander reopens the road; both pages drop it (live, without reloading).
+        await page.GetByTestId("reopen").First.ClickAsync();
+        await WaitForMapAsync(page, "m.dataset.closedWays === ''");
+        await WaitForMapAsync(reader, "m.dataset.closedWays === ''");
+        Assert.Equal(0, await reader.Locator("[data-testid=closed-road]").CountAsync());
     }
 
     private static double Meters((double Lon, double Lat) a, (double Lon, double Lat) b)

@@ -169,9 +169,11 @@ export function setPlan(state, plan) {
     const group = L.featureGroup(layers);
     replace(state, 'plan', group);
     order(state);
-    if (!state.fittedPlan && group.getBounds().isValid()) {
+    // A new plan or version is shown whole; a refresh of the same one leaves the view where the user put it.
+    const key = plan.id + '/' + plan.version;
+    if (state.shownPlan !== key && group.getBounds().isValid()) {
         state.map.fitBounds(group.getBounds(), { padding: [20, 20] });
-        state.fittedPlan = true;
+        state.shownPlan = key;
         state.fitted = true;
     }
 }

@@ -28,6 +28,9 @@ public sealed partial class DispatchPage
     private static readonly string[] Colours =
         ["#1971c2", "#2f9e44", "#e8590c", "#9c36b5", "#0c8599", "#c2255c", "#5c940d", "#364fc7", "#a61e4d", "#d9480f"];
 
+    /// <summary>A click closes a road it lies on or next to, not one a street away (deliveries snap much further: <see cref="TravelTimes.SnapMeters"/>).</summary>
+    private const double ClickMeters = 100;
+
     /// <summary>The journal entries that change what this page shows.</summary>
     private static readonly string[] Relevant =
     [
@@ -272,6 +275,7 @@ public sealed partial class DispatchPage
 
         return new
         {
+            id = plan.Id,
             version = plan.Version,
             routes = plan.Routes.Select(r => new
             {
@@ -453,7 +457,7 @@ public sealed partial class DispatchPage
             return;
         }
 
-        var snapped = Roads.Network?.Snap(new Coordinate(lat, lon), TravelTimes.SnapMeters);
+        var snapped = Roads.Network?.Snap(new Coordinate(lat, lon), ClickMeters);
         var way = snapped is null ? null : Roads.Network!.Way(snapped.WayId);
         _draft = new ClosureDraft(lat, lon, way, snapped?.OffsetMeters);
         if (_module is not null && _map is not null)
