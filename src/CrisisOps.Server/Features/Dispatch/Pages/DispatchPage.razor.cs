@@ -211,7 +211,7 @@ public sealed partial class DispatchPage
         _closures = [.. closures.Select(c => new ClosureRow(c, Desk.ClosedWays([c]), _access.Can(Permission.CloseRoads, c.RegionPath)))];
         var ways = _closures.SelectMany(c => c.Ways).DistinctBy(w => w.Id).ToList();
         var areas = closures.Where(c => c.Kind == ClosureKind.Area).Select(c => c.Area).ToList();
-        _routesOnClosedRoads = _plan is null ? [] : [.. _plan.Routes.Where(r => RouteGeometry.Uses(r.Geometry, ways, areas)).Select(r => r.Number)];
+        _routesOnClosedRoads = _plan is null ? [] : [.. _plan.Routes.Where(r => DrivesOn(r.Geometry, ways, areas)).Select(r => r.Number)];
     }
 
     private async Task InitialiseMapAsync()
@@ -333,6 +333,27 @@ public sealed partial class DispatchPage
         stop.ServedAt is { } served ? string.Format(CultureInfo.CurrentCulture, T["Dispatch_ServedAt"], Time(served)) : "",
     ];
 
+    /// <summary>
+    /// Whether a route drives along a closed way (both ends and the middle of one of its segments on the way) or through a
+    /// closed area. A route that only crosses a closed street at a junction does not drive on it: a segment's middle
+    /// alone can lie on the street it crosses.
+    /// </summary>
+    private static bool DrivesOn(IReadOnlyList<double[]> line, IReadOnlyList<RoadWay> ways, IReadOnlyList<IReadOnlyList<GeoPoint>> areas)
+    {
+        for (var i = 1; i < line.Count; i++)
+        {
+            var (a, b) = (new GeoPoint(line[i - 1][1], line[i - 1][0]), new GeoPoint(line[i][1], line[i][0]));
+            var mid = new GeoPoint((a.Latitude + b.Latitude) / 2, (a.Longitude + b.Longitude) / 2);
+            if (ways.Any(w => new[] { a, mid, b }.All(p => RouteGeometry.DistanceToWayMeters(p, w) <= RouteGeometry.OnWayMeters))
+                || areas.Any(area => RouteGeometry.Inside(mid, area)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private string NeedText(Guid needId) => _needText.GetValueOrDefault(needId, "");
 
     private static string Colour(int route) => Colours[(route - 1 + Colours.Length) % Colours.Length];
@@ -374,7 +395,7 @@ public sealed partial class DispatchPage
                     _needText = await db.Needs.AsNoTracking().Where(n => ids.Contains(n.Id)).ToDictionaryAsync(n => n.Id, n => n.What);
                     var ways = _closures.SelectMany(c => c.Ways).ToList();
                     var areas = _closures.Where(c => c.Closure.Kind == ClosureKind.Area).Select(c => c.Closure.Area).ToList();
-                    _routesOnClosedRoads = [.. _plan.Routes.Where(r => RouteGeometry.Uses(r.Geometry, ways, areas)).Select(r => r.Number)];
+                    _routesOnClosedRoads = [.. _plan.Routes.Where(r => DrivesOn(r.Geometry, ways, areas)).Select(r => r.Number)];
                 }
             }
 
