@@ -204,7 +204,6 @@ public sealed class DispatchTests(DispatchServer server) : IClassFixture<Dispatc
                 var mid = ((points[i - 1].Lon + points[i].Lon) / 2, (points[i - 1].Lat + points[i].Lat) / 2);
                 // Along the way, not across it: a route may cross a closed street at a junction.
                 var along = ToLine(points[i - 1], closed) < 1 && ToLine(points[i], closed) < 1 && ToLine(mid, closed) < 1;
-
                 Assert.False(along, $"route {route.GetProperty("number")} runs along closed way {wayId} at segment {i}");
             }
         }
