@@ -105,6 +105,7 @@ public static class CliApp
         root.Subcommands.Add(StockCommands.Create(runtime));
         root.Subcommands.Add(NeedsCommands.Create(runtime));
         root.Subcommands.Add(OrderCommands.Create(runtime));
+        root.Subcommands.Add(DispatchCommands.Create(runtime));
         root.Subcommands.Add(AlertsCommands.Create(runtime));
         root.Subcommands.Add(InformationCommands.CreateReleases(runtime));
         root.Subcommands.Add(InformationCommands.CreateHotline(runtime));

@@ -129,7 +129,8 @@ public sealed class RoadClosure
 
         return request.Kind switch
         {
-            ClosureKind.Way when request.WayId is null or <= 0 => "A way closure names a positive OSM way id.",
+            ClosureKind.Way when request.WayId is null && request.Point is null => "A way closure names an OSM way id or a point on the road.",
+            ClosureKind.Way when request.WayId is <= 0 => "An OSM way id is positive.",
             ClosureKind.Area when request.Area is null || request.Area.Count < 3 || request.Area.Count > MaxAreaPoints =>
                 $"An area is a ring of 3–{MaxAreaPoints} points.",
             ClosureKind.Area when request.Area!.Any(p => !GeoPoint.IsValid(p.Latitude, p.Longitude)) => "Area points lie within [-90, 90] and [-180, 180].",

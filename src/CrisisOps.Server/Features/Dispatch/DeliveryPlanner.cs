@@ -91,7 +91,7 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
         {
             var wanted = ids.Distinct().ToList();
             needs = await db.Needs.AsNoTracking().Where(n => wanted.Contains(n.Id)).ToListAsync(ct);
-            var unknown = wanted.Except(needs.Where(n => Paths.Covers(incident.RegionPath, n.RegionPath) && (n.IncidentId is null || n.IncidentId == incident.Id))
+            var unknown = wanted.Except(needs.Where(n => n.IncidentId == incident.Id || (n.IncidentId is null && Paths.Covers(incident.RegionPath, n.RegionPath)))
                 .Select(n => n.Id)).ToList();
             if (unknown.Count > 0)
             {
@@ -112,7 +112,7 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
             needs = (await db.Needs.AsNoTracking()
                     .Where(n => n.Status == NeedStatus.Open && (n.IncidentId == incident.Id || (n.IncidentId == null && n.RegionPath.StartsWith(path))))
                     .ToListAsync(ct))
-                .Where(n => n.Remaining > 0 && Paths.Covers(path, n.RegionPath)).ToList();
+                .Where(n => n.Remaining > 0 && (n.IncidentId == incident.Id || Paths.Covers(path, n.RegionPath))).ToList();
         }
 
         if (needs.Count == 0)
@@ -149,10 +149,13 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
         }
         else
         {
-            // The region's own vehicles and those of the regions above it: a city depot serves a community's incident.
+            // The fleet of the jurisdiction the caller plans the incident from: every available vehicle under a region the
+            // caller may plan for that contains the incident (a county depot serves a community's incident), and the
+            // incident region's own.
             var path = incident.RegionPath;
+            var scopes = access.ScopesFor(Permission.PlanDispatch).Where(s => Paths.Covers(s, path)).Append(path).ToList();
             vehicles = (await db.Vehicles.AsNoTracking().Where(v => v.Status == VehicleStatus.Available).ToListAsync(ct))
-                .Where(v => Paths.Covers(path, v.RegionPath) || Paths.Covers(v.RegionPath, path)).ToList();
+                .Where(v => scopes.Any(s => Paths.Covers(s, v.RegionPath))).ToList();
         }
 
         if (vehicles.Count == 0)
