@@ -14,16 +14,24 @@ namespace CrisisOps.Browser.Tests;
 /// The real server on Kestrel at a free 127.0.0.1 port, with a fresh SQLite database and the demo
 /// city, plus Debian's Chromium driven by Playwright. Shared by the tests of one class.
 /// </summary>
-public sealed class BrowserServer : WebApplicationFactory<Program>, IAsyncLifetime
+public class BrowserServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminPassword = "admin-password-for-browser-tests";
     public const string DemoPassword = "demo-password-for-browser-tests";
     public const string ChromiumPath = "/usr/bin/chromium";
     private readonly SqliteTestDatabase _database = new();
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private IPlaywright? _playwright;
 
     public BrowserServer()
+        : this(new Dictionary<string, string>())
     {
+    }
+
+    /// <param name="settings">Settings on top of the common ones, for the test classes that need them (the road network for dispatch).</param>
+    protected BrowserServer(IReadOnlyDictionary<string, string> settings)
+    {
+        _settings = settings;
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
     }
 
@@ -75,6 +83,10 @@ public sealed class BrowserServer : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Demo:Password", DemoPassword);
         builder.UseSetting("RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("RateLimits:PublicPerMinute", "100000");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     /// <summary>An API client for the running server, signed in as <paramref name="user"/> with a bearer token (for setting up and checking).</summary>
