@@ -273,6 +273,7 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
         var jobDelivery = new List<int>();
         var unserved = new List<(int Delivery, UnservedCause Cause)>();
         var service = Seconds(settings.ServiceTime);
+        var penaltyScale = PenaltyScale(matrix, service, settings.DropPenalties);
         for (var d = 0; d < deliveries.Count; d++)
         {
             var delivery = deliveries[d];
@@ -292,7 +293,7 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
 
             jobDelivery.Add(d);
             jobs.Add(new VrpJob(deliveryNode[d], [Units(delivery.Kg, WeightUnitsPerKg), Units(delivery.M3, VolumeUnitsPerM3)], 0,
-                Seconds(delivery.Need.NeededBy - departAt), service, delivery.PriorityClass, settings.DropPenalties[delivery.PriorityClass], allowed));
+                Seconds(delivery.Need.NeededBy - departAt), service, delivery.PriorityClass, settings.DropPenalties[delivery.PriorityClass] * penaltyScale, allowed));
         }
 
         var problem = new VrpProblem(n, matrix, (int[])matrix.Clone(), jobs, vrpVehicles);
@@ -429,6 +430,26 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
     {
         var scaled = value * perUnit;
         return (int)Math.Min(int.MaxValue / 4, floor ? Math.Floor(scaled) : Math.Ceiling(scaled));
+    }
+
+    /// <summary>
+    /// A delivery is left out only when the fleet cannot take it, never because it is far: the configured
+    /// penalties keep their ratios but are scaled until the least of them outweighs any detour (two of the
+    /// longest drives plus a stop).
+    /// </summary>
+    private static long PenaltyScale(int[] matrix, int service, IReadOnlyList<long> penalties)
+    {
+        long longest = 0;
+        foreach (var seconds in matrix)
+        {
+            if (seconds < VrpProblem.Unreachable && seconds > longest)
+            {
+                longest = seconds;
+            }
+        }
+
+        var least = Math.Max(1, penalties.Min());
+        return Math.Max(1, (2 * longest + service) / least + 1);
     }
 
     private static int Seconds(TimeSpan span) => (int)Math.Clamp(Math.Floor(span.TotalSeconds), 0, VrpProblem.Unreachable - 1);

@@ -50,7 +50,7 @@ public sealed class DispatchCliTests(SqliteApp app) : IClassFixture<SqliteApp>, 
 
         var shown = await _cli.RunAsync("dispatch", "show", id);
         Assert.True(shown.Exit == 0, shown.Err);
-        Assert.Contains(depot + "-van", shown.Out, StringComparison.Ordinal);
+        Assert.True(shown.Out.Contains(depot + "-van", StringComparison.Ordinal), shown.Out);
         Assert.Contains("straight-line", shown.Out, StringComparison.Ordinal);
 
         var bad = await _cli.RunAsync("dispatch", "plan", "--incident", number, "--seconds", "0");
