@@ -182,6 +182,8 @@ public static class ServerSetup
         services.AddSingleton<TravelTimes>();
         services.AddSingleton<DispatchSettings>();
         services.AddSingleton<RoadClosureDesk>();
+        services.AddSingleton<ClosureRuleBook>();
+        services.AddSingleton<ITierChangeReaction, ClosureRuleReaction>();
         services.AddSingleton<DeliveryPlanner>();
         services.AddSingleton<DispatchViews>();
         services.AddSingleton<Features.Alerts.AlertSettings>();
@@ -229,6 +231,8 @@ public static class ServerSetup
     public static async Task<WebApplication> UseCrisisOpsServerAsync(this WebApplication app, bool demo)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // Data files that must hold before anything runs: a bad one stops the start, naming the field.
+        app.Services.GetRequiredService<ClosureRuleBook>();
         await app.InitializeDatabaseAsync();
         await app.EnsureAdminAsync();
         await app.EnsureDefaultPlansAsync();

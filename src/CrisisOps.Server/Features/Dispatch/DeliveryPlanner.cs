@@ -258,17 +258,6 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
             }
         }
 
-        var vrpVehicles = new List<VrpVehicle>();
-        for (var v = 0; v < usable.Count; v++)
-        {
-            var vehicle = usable[v].Vehicle;
-            var (shiftStart, shiftEnd) = vehicle.ShiftAround(usable[v].StartTime ?? departAt);
-            var from = Max(shiftStart, usable[v].StartTime ?? departAt);
-            vrpVehicles.Add(new VrpVehicle(startNode[v], depotNode[vehicle.WarehouseId],
-                [Units(vehicle.CapacityKg, WeightUnitsPerKg, floor: true), Units(vehicle.CapacityM3, VolumeUnitsPerM3, floor: true)],
-                Seconds(from - departAt), Seconds(shiftEnd - departAt), 1 / vehicle.SpeedFactor));
-        }
-
         var jobs = new List<VrpJob>();
         var jobDelivery = new List<int>();
         var unserved = new List<(int Delivery, UnservedCause Cause)>();
@@ -294,6 +283,52 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
             jobDelivery.Add(d);
             jobs.Add(new VrpJob(deliveryNode[d], [Units(delivery.Kg, WeightUnitsPerKg), Units(delivery.M3, VolumeUnitsPerM3)], 0,
                 Seconds(delivery.Need.NeededBy - departAt), service, delivery.PriorityClass, settings.DropPenalties[delivery.PriorityClass] * penaltyScale, allowed));
+        }
+
+        // A vehicle works its shift around departure, unless that shift ends too soon to serve any delivery at all (a
+        // plan made at 21:55 for crews off at 22:00): then it is planned from its next shift, and its route says when it
+        // leaves. Otherwise every delivery of an evening plan would come out as "no vehicle gets there in time".
+        var vrpVehicles = new List<VrpVehicle>();
+        for (var v = 0; v < usable.Count; v++)
+        {
+            var vehicle = usable[v].Vehicle;
+            var at = usable[v].StartTime ?? departAt;
+            var shift = vehicle.ShiftAround(at);
+            if (!CanServeAny(v, shift.Start, shift.End) && vehicle.ShiftAround(shift.End) is var next && CanServeAny(v, next.Start, next.End))
+            {
+                shift = next;
+            }
+
+            var from = Max(shift.Start, at);
+            vrpVehicles.Add(new VrpVehicle(startNode[v], depotNode[vehicle.WarehouseId],
+                [Units(vehicle.CapacityKg, WeightUnitsPerKg, floor: true), Units(vehicle.CapacityM3, VolumeUnitsPerM3, floor: true)],
+                Seconds(from - departAt), Seconds(shift.End - departAt), 1 / vehicle.SpeedFactor));
+        }
+
+        // Whether vehicle v, starting within the shift, could drive to one delivery it may take, serve it and be back in time.
+        bool CanServeAny(int v, DateTimeOffset shiftStart, DateTimeOffset shiftEnd)
+        {
+            var vehicle = usable[v].Vehicle;
+            var from = Max(shiftStart, usable[v].StartTime ?? departAt);
+            var scale = 1 / vehicle.SpeedFactor;
+            var end = depotNode[vehicle.WarehouseId];
+            foreach (var job in jobs)
+            {
+                if (job.Vehicles is { } allowedVehicles && !allowedVehicles.Contains(v))
+                {
+                    continue;
+                }
+
+                var there = matrix[startNode[v] * n + job.Node];
+                var back = matrix[job.Node * n + end];
+                if (there != VrpProblem.Unreachable && back != VrpProblem.Unreachable
+                    && from.AddSeconds((there + back) * scale + job.Service) <= shiftEnd)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         var problem = new VrpProblem(n, matrix, (int[])matrix.Clone(), jobs, vrpVehicles);

@@ -166,7 +166,7 @@ public sealed class RoadClosureDesk(RoadNetworkHost roads, RegionDirectory direc
 /// <summary>Route geometry as stored (GeoJSON positions) and whether it drives through closed roads.</summary>
 public static class RouteGeometry
 {
-    /// <summary>A route segment whose middle lies this close to a closed way runs along it.</summary>
+    /// <summary>A route segment whose ends and middle all lie this close to a closed way runs along it.</summary>
     public const double OnWayMeters = 3;
 
     public static IReadOnlyList<double[]> Read(string json) => JsonSerializer.Deserialize<double[][]>(json) ?? [];
@@ -176,8 +176,10 @@ public static class RouteGeometry
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(ways);
         ArgumentNullException.ThrowIfNull(areas);
-        // Inside a closed area any point of the route counts, the stops included; a closed way only when a segment runs
-        // along it (its middle on the way), since a route that merely crosses it at a junction shares a point with it.
+        // Inside a closed area any point of the route counts, the stops included. A closed way only when a segment runs
+        // along it: both ends and the middle on the way. A route that crosses it at a junction has one end there, and a
+        // segment leaving that junction on another road may have its middle within metres of the closed way's first
+        // stretch, so the middle alone is not enough.
         if (areas.Count > 0 && line.Any(p => areas.Any(a => Inside(new GeoPoint(p[1], p[0]), a))))
         {
             return true;
@@ -185,8 +187,12 @@ public static class RouteGeometry
 
         for (var i = 1; i < line.Count; i++)
         {
-            var mid = new GeoPoint((line[i - 1][1] + line[i][1]) / 2, (line[i - 1][0] + line[i][0]) / 2);
-            if (ways.Any(w => DistanceToWayMeters(mid, w) <= OnWayMeters) || areas.Any(a => Inside(mid, a)))
+            var from = new GeoPoint(line[i - 1][1], line[i - 1][0]);
+            var to = new GeoPoint(line[i][1], line[i][0]);
+            var mid = new GeoPoint((from.Latitude + to.Latitude) / 2, (from.Longitude + to.Longitude) / 2);
+            if (ways.Any(w => DistanceToWayMeters(mid, w) <= OnWayMeters && DistanceToWayMeters(from, w) <= OnWayMeters
+                    && DistanceToWayMeters(to, w) <= OnWayMeters)
+                || areas.Any(a => Inside(mid, a)))
             {
                 return true;
             }

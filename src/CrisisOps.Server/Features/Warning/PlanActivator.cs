@@ -10,10 +10,10 @@ namespace CrisisOps.Server.Features.Warning;
 /// <summary>
 /// Tiers start plans (预案): when the tier in force rises, the plans of the tiers passed start in
 /// that region with a deadline per step; when it falls, the plans above the new tier close and
-/// their open steps are cancelled. Everything is added to the caller's unit of work, so the tier
+/// their open steps are cancelled; other capabilities answer through <see cref="ITierChangeReaction"/>. Everything is added to the caller's unit of work, so the tier
 /// change, the plans, the deadlines and their journal entries commit together or not at all.
 /// </summary>
-public sealed class PlanActivator
+public sealed class PlanActivator(IEnumerable<ITierChangeReaction> reactions)
 {
     /// <summary>Answers a change of the tier in force from <paramref name="from"/> to <paramref name="row"/>'s tier.</summary>
     /// <param name="actor"><c>system</c> for the model; the person's name for a decision.</param>
@@ -25,6 +25,11 @@ public sealed class PlanActivator
         if (row.Tier == from)
         {
             return;
+        }
+
+        foreach (var reaction in reactions)
+        {
+            await reaction.OnTierChangedAsync(db, row, from, actor, now, ct);
         }
 
         var active = await ActiveAsync(db, row, ct);
