@@ -77,8 +77,7 @@ public sealed class RoadNetworkHost(IConfiguration configuration, IHostEnvironme
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            var reason = e is NotImplementedException ? "this build has no road network reader" : e.Message;
-            _status = new RoadNetworkStatus(RoadNetworkState.Failed, file, null, null, null, $"Road extract '{file}' could not be loaded: {reason}", null);
+            _status = new RoadNetworkStatus(RoadNetworkState.Failed, file, null, null, null, $"Road extract '{file}' could not be loaded: {e.Message}", null);
             log.LogCritical(e, "Road extract {File} could not be loaded; travel times fall back to straight lines", file);
             _loaded.TrySetResult(null);
         }
