@@ -121,7 +121,7 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
                 $"Incident {incident.Number} has no open needs with something left to cover in its region.");
         }
 
-        return [.. needs.OrderBy(n => n.PublishedAt).ThenBy(n => n.Id)];
+        return InPlanningOrder(needs);
     }
 
     private static async Task<List<Vehicle>> VehiclesAsync(CrisisOpsDbContext db, Incident incident, IReadOnlyList<string>? codes, CallerAccess access,
@@ -334,7 +334,7 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
         var problem = new VrpProblem(n, matrix, (int[])matrix.Clone(), jobs, vrpVehicles);
         var start = previous is null ? null : StartFrom(previous, usable, jobs, jobDelivery, deliveries);
         var solution = jobs.Count == 0 ? new VrpSolution([], [])
-            : await Task.Run(() => VrpSolver.Solve(problem, new VrpOptions(TimeSpan.FromSeconds(plan.Seconds), plan.Seed, Start: start), ct), ct);
+            : await Task.Run(() => VrpSolver.Solve(problem, new VrpOptions(TimeSpan.FromSeconds(plan.Seconds), plan.Seed, settings.IterationLimit, start), ct), ct);
         unserved.AddRange(solution.Unserved.Select(u => (jobDelivery[u.Job], Cause(u.Reason))));
 
         var planned = new DeliveryPlan(plan.Id, plan.Number, plan.PlanVersion, plan.PreviousId, plan.IncidentId, plan.IncidentNumber, plan.RegionCode,
@@ -487,6 +487,14 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
         return Math.Max(1, (2 * longest + service) / least + 1);
     }
 
+    /// <summary>
+    /// Needs in the order the solver sees them: oldest first, and needs published in the same instant by what they ask
+    /// for rather than by their random ids, so the same board, seed and iteration cap give the same routes.
+    /// </summary>
+    private static List<Need> InPlanningOrder(IEnumerable<Need> needs) =>
+        [.. needs.OrderBy(n => n.PublishedAt).ThenBy(n => n.RegionCode, StringComparer.Ordinal).ThenBy(n => n.SiteCode, StringComparer.Ordinal)
+            .ThenBy(n => n.ItemCode, StringComparer.Ordinal).ThenBy(n => n.Quantity).ThenBy(n => n.NeededBy).ThenBy(n => n.Number, StringComparer.Ordinal)];
+
     private static int Seconds(TimeSpan span) => (int)Math.Clamp(Math.Floor(span.TotalSeconds), 0, VrpProblem.Unreachable - 1);
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
@@ -601,7 +609,8 @@ public sealed class DeliveryPlanner(IDbContextFactory<CrisisOpsDbContext> factor
         var pending = old.Stops.Where(s => s.ServedAt is null).Select(s => s.NeedId).Concat(old.Unserved.Select(u => u.NeedId))
             .Where(id => !servedNeeds.Contains(id)).Distinct().ToList();
         var needs = (await db.Needs.AsNoTracking().Where(n => pending.Contains(n.Id)).ToListAsync(ct))
-            .Where(n => n.Status == NeedStatus.Open && n.Remaining > 0).OrderBy(n => n.PublishedAt).ThenBy(n => n.Id).ToList();
+            .Where(n => n.Status == NeedStatus.Open && n.Remaining > 0).ToList();
+        needs = InPlanningOrder(needs);
         if (needs.Count == 0)
         {
             throw DomainException.Conflict("nothing-to-replan", $"Every delivery of plan {old.Number} is served or no longer needed.");

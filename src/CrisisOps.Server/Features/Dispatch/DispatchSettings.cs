@@ -5,7 +5,7 @@ namespace CrisisOps.Server.Features.Dispatch;
 /// <summary>
 /// <c>Dispatch:*</c>: what a delivery takes at the door (<c>ServiceMinutes</c>, default 10), the cost of leaving a
 /// delivery of each priority class out (<c>Priorities:care-homes</c> … <c>others</c>, in seconds of driving the
-/// fleet would rather spend than drop it), and the solver's default time budget.
+/// fleet would rather spend than drop it), and the solver's default time budget and optional iteration cap.
 /// </summary>
 public sealed class DispatchSettings
 {
@@ -18,6 +18,11 @@ public sealed class DispatchSettings
         var section = configuration.GetSection("Dispatch");
         ServiceTime = TimeSpan.FromMinutes(section.GetValue("ServiceMinutes", 10.0));
         DefaultSeconds = section.GetValue("DefaultSeconds", 5);
+        IterationLimit = section.GetValue<long?>("IterationLimit");
+        if (IterationLimit is <= 0)
+        {
+            throw new InvalidOperationException("Dispatch:IterationLimit must be positive when set.");
+        }
         var penalties = new long[DeliveryPriority.Classes];
         for (var c = 0; c < penalties.Length; c++)
         {
@@ -45,6 +50,12 @@ public sealed class DispatchSettings
     public TimeSpan ServiceTime { get; }
 
     public int DefaultSeconds { get; }
+
+    /// <summary>
+    /// <c>Dispatch:IterationLimit</c>: stop the search after this many iterations even with time left. Unset in
+    /// production (use the whole budget); set where a plan must be reproducible — same needs, seed and limit, same plan.
+    /// </summary>
+    public long? IterationLimit { get; }
 
     public IReadOnlyList<long> DropPenalties { get; }
 }
