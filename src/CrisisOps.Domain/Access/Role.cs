@@ -143,6 +143,15 @@ public enum Permission
 
     /// <summary>Close roads and areas to traffic (a flooded underpass, a landslide) and reopen them.</summary>
     CloseRoads,
+
+    /// <summary>Record donations received (goods or money) for the public ledger; the donor appears there only as a pseudonym or organisation.</summary>
+    RecordDonations,
+
+    /// <summary>See who a donor pseudonym stands for (name and contact as given); every read is journaled.</summary>
+    ReadDonors,
+
+    /// <summary>Record compensation and support payments to people and businesses hurt by a measure (payees pseudonymised in public).</summary>
+    RecordCompensation,
 }
 
 /// <summary>
@@ -163,7 +172,8 @@ public static class RolePermissions
             Permission.CompletePlanSteps, Permission.ManageOrganisations, Permission.FormHeadquarters, Permission.IssueOrders,
             Permission.ActOnOrders, Permission.ActivateAgreements, Permission.ReadContacts, Permission.PublishNeeds,
             Permission.ConfirmReceipts, Permission.MatchNeeds, Permission.ComposeAlerts, Permission.ApproveAlerts,
-            Permission.DraftReleases, Permission.ApproveReleases, Permission.PlanDispatch, Permission.CloseRoads],
+            Permission.DraftReleases, Permission.ApproveReleases, Permission.PlanDispatch, Permission.CloseRoads, Permission.RecordDonations,
+            Permission.RecordCompensation],
         [Role.DutyOfficer] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
             Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.IngestReadings, Permission.DecideTier,
             Permission.CompletePlanSteps, Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion,
@@ -191,7 +201,7 @@ public static class RolePermissions
         [Role.Reviewer] = [.. Reading],
         [Role.LogisticsOfficer] = [.. Reading, Permission.ReportIncident, Permission.ActOnOrders, Permission.ManageOrganisations,
             Permission.ManageResources, Permission.MoveStock, Permission.ManageAgreements, Permission.ReadContacts, Permission.MatchNeeds,
-            Permission.PlanDispatch],
+            Permission.PlanDispatch, Permission.RecordDonations, Permission.ReadDonors],
         [Role.InformationOfficer] = [.. Reading, Permission.ComposeAlerts, Permission.DraftReleases, Permission.HandleHotline,
             Permission.ManageAnswers],
         [Role.HotlineOperator] = [Permission.ReadRegions, Permission.ReadIncidents, Permission.ReadAlerts, Permission.HandleHotline],
