@@ -16,6 +16,12 @@ if (args.Length > 0 && string.Equals(args[0], CrisisOps.Bench.Roads.RoadMatrixDr
     return CrisisOps.Bench.Roads.RoadMatrixDriver.Run(args[1..]);
 }
 
+// ledger: the sunshine ledger's appends, integration delay, proofs and storage against same-run baselines (Ledger/LedgerBenchmark.cs).
+if (args.Length > 0 && string.Equals(args[0], CrisisOps.Bench.Ledger.LedgerBenchmark.Command, StringComparison.Ordinal))
+{
+    return await CrisisOps.Bench.Ledger.LedgerBenchmark.RunAsync(args[1..]);
+}
+
 // --ingest: the HTTP load driver for reading ingest (Warning/IngestLoadDriver.cs), run once and printed; not a
 // BenchmarkDotNet suite, so BenchmarkSwitcher never sees it.
 if (args.Contains(IngestOptions.Flag, StringComparer.Ordinal))

@@ -79,8 +79,9 @@ public sealed partial class LedgerIntegrator(IDbContextFactory<CrisisOpsDbContex
 
     /// <summary>
     /// The worker's check: integrates when the oldest waiting entry would otherwise miss the stated delay — its age has
-    /// reached the interval less one poll period and less the last integration's duration. Under steady load that
-    /// makes a checkpoint about once per interval; with nothing waiting, none.
+    /// reached the interval less two poll periods and twice the last integration's duration (a margin for a late timer
+    /// tick and a batch larger than the last). Under steady load that makes a checkpoint somewhat more often than once
+    /// per interval; with nothing waiting, none.
     /// </summary>
     public async Task<bool> IntegrateIfDueAsync(CancellationToken ct)
     {
@@ -97,7 +98,7 @@ public sealed partial class LedgerIntegrator(IDbContextFactory<CrisisOpsDbContex
             return false;
         }
 
-        var due = settings.IntegrationInterval - settings.PollPeriod - _lastDuration;
+        var due = settings.IntegrationInterval - (2 * settings.PollPeriod) - (2 * _lastDuration);
         if (clock.GetUtcNow() - oldest.Value < due)
         {
             return false;

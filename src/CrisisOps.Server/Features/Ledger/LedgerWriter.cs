@@ -32,29 +32,43 @@ public static class LedgerWriter
     }
 
     /// <summary>
-    /// The bulk path, for code where entries arrive in batches (thousands in one transaction): every entry is accepted
-    /// first (one invalid entry refuses the whole batch, nothing written), then inserted by one raw statement per
-    /// database (bench/README.md, "Ledger": several times EF Core's rate), skipping keys already on the ledger — a
-    /// replayed batch appends nothing twice. Runs inside the caller's open transaction, with the change it records;
-    /// on PostgreSQL it takes the journal-order lock first, so entries commit in id order as the integrator assumes.
+    /// Accepts a batch for <see cref="AppendManyAsync(CrisisOpsDbContext, IReadOnlyList{LedgerEntry}, CancellationToken)"/>:
+    /// canonical form and leaf hash of every entry. It is the costly part of an append (bench/README.md, "Ledger"), so do it
+    /// before taking the write gate or opening the transaction. One invalid entry refuses the whole batch.
     /// </summary>
     /// <exception cref="CrisisOps.Domain.DomainException">An entry is invalid, too large or not canonicalisable.</exception>
+    public static List<LedgerEntry> AcceptMany(IReadOnlyList<LedgerAppend> items, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return [.. items.Select(i => LedgerEntry.Accept(i.IdempotencyKey, i.Body, now))];
+    }
+
+    /// <summary>
+    /// The bulk path, for code where entries arrive in batches (thousands in one transaction): inserted by one raw
+    /// statement per database (bench/README.md, "Ledger": several times EF Core's rate), skipping keys already on the
+    /// ledger — a replayed batch appends nothing twice. Runs inside the caller's open transaction, with the change it
+    /// records; on PostgreSQL it takes the journal-order lock first, so entries commit in id order as the integrator assumes.
+    /// </summary>
     /// <exception cref="InvalidOperationException">No transaction is open on <paramref name="db"/>.</exception>
-    public static async Task<LedgerAppendResult> AppendManyAsync(this CrisisOpsDbContext db, IReadOnlyList<LedgerAppend> items, DateTimeOffset now,
-        CancellationToken ct)
+    public static async Task<LedgerAppendResult> AppendManyAsync(this CrisisOpsDbContext db, IReadOnlyList<LedgerEntry> accepted, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(items);
-        var entries = items.Select(i => LedgerEntry.Accept(i.IdempotencyKey, i.Body, now)).ToList();
+        ArgumentNullException.ThrowIfNull(accepted);
         if (db.Database.CurrentTransaction is null)
         {
             throw new InvalidOperationException("AppendManyAsync runs inside the caller's transaction, with the change it records.");
         }
 
         await PostgresJournalOrder.TakeAsync(db, ct);
-        var stored = await LedgerRows.InsertEntriesAsync(db, entries, ct);
+        var stored = await LedgerRows.InsertEntriesAsync(db, accepted, ct);
         var counted = new HashSet<string>(StringComparer.Ordinal);
-        var duplicates = entries.Where(e => !stored.Contains(e.IdempotencyKey) || !counted.Add(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToList();
-        return new LedgerAppendResult(entries.Count - duplicates.Count, duplicates);
+        var duplicates = accepted.Where(e => !stored.Contains(e.IdempotencyKey) || !counted.Add(e.IdempotencyKey)).Select(e => e.IdempotencyKey).ToList();
+        return new LedgerAppendResult(accepted.Count - duplicates.Count, duplicates);
     }
+
+    /// <summary><see cref="AcceptMany"/> then <see cref="AppendManyAsync(CrisisOpsDbContext, IReadOnlyList{LedgerEntry}, CancellationToken)"/>.</summary>
+    /// <exception cref="CrisisOps.Domain.DomainException">An entry is invalid, too large or not canonicalisable; nothing is written.</exception>
+    /// <exception cref="InvalidOperationException">No transaction is open on <paramref name="db"/>.</exception>
+    public static Task<LedgerAppendResult> AppendManyAsync(this CrisisOpsDbContext db, IReadOnlyList<LedgerAppend> items, DateTimeOffset now,
+        CancellationToken ct) => db.AppendManyAsync(AcceptMany(items, now), ct);
 }

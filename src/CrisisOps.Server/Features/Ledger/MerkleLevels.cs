@@ -29,6 +29,10 @@ internal sealed class MerkleLevels
     private long _size;
     private long _staged;
 
+    // The right edge of the last published size asked about: most proofs are at the latest checkpoint, and its
+    // incomplete subtrees' roots are then read instead of folded again (popcount(size) hashes saved per proof).
+    private RightEdge? _edge;
+
     public MerkleLevels()
     {
         for (var i = 0; i < MaxLevels; i++)
@@ -89,7 +93,7 @@ internal sealed class MerkleLevels
     public byte[] Root(long size)
     {
         CheckSize(size, _staged);
-        return size == 0 ? MerkleHash.Empty() : RangeRoot(0, size);
+        return size == 0 ? MerkleHash.Empty() : RangeRoot(0, size).ToArray();
     }
 
     public byte[] LeafHash(long index)
@@ -229,6 +233,28 @@ internal sealed class MerkleLevels
     /// </summary>
     private byte[] RangeRoot(long start, long end)
     {
+        if (end == Size)
+        {
+            var edge = Volatile.Read(ref _edge);
+            if (edge is null || edge.Size != end)
+            {
+                edge = new RightEdge(end, Fold(0, end));
+                Volatile.Write(ref _edge, edge);
+            }
+
+            if (edge.Roots.TryGetValue(start, out var root))
+            {
+                return root;
+            }
+        }
+
+        return Fold(start, end)[start];
+    }
+
+    /// <summary>The roots of [s, end) for every s at which the fold from the right passes, keyed by s.</summary>
+    private Dictionary<long, byte[]> Fold(long start, long end)
+    {
+        var roots = new Dictionary<long, byte[]>();
         Span<byte> buffer = stackalloc byte[1 + (2 * HashSize)];
         buffer[0] = 0x01;
         var acc = new byte[HashSize];
@@ -248,14 +274,18 @@ internal sealed class MerkleLevels
             {
                 node.CopyTo(buffer[1..]);
                 acc.CopyTo(buffer[(1 + HashSize)..]);
+                acc = new byte[HashSize];
                 SHA256.HashData(buffer, acc);
             }
 
             position -= piece;
+            roots[position] = acc;
         }
 
-        return acc;
+        return roots;
     }
+
+    private sealed record RightEdge(long Size, Dictionary<long, byte[]> Roots);
 
     /// <summary>The stored root of the complete subtree of <paramref name="width"/> (a power of two) leaves from <paramref name="start"/>.</summary>
     private byte[] Node(long start, long width)
