@@ -133,7 +133,8 @@ public sealed record LedgerVerifierKey
     public static LedgerVerifierKey Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var parts = text.Trim().Split('+');
+        // The base64 key itself may hold '+': only the first two separate the parts (as Go's note.NewVerifier reads it).
+        var parts = text.Trim().Split('+', 3);
         if (parts.Length != 3)
         {
             throw new FormatException("A verifier key is name+hash+key.");
