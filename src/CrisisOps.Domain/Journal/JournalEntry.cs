@@ -200,4 +200,7 @@ public static class JournalTypes
     public const string DeliveryTaskAddressRead = "delivery.task-address-read";
     public const string DeliveryReceiptsRecorded = "delivery.receipts-recorded";
     public const string DeliveryBatchSent = "delivery.batch-sent";
+
+    // Sunshine ledger (阳光台账, issue 8): a batch of entries integrated and its checkpoint signed (size, root).
+    public const string LedgerCheckpoint = "ledger.checkpoint";
 }

@@ -133,7 +133,7 @@ public sealed record LedgerVerifierKey
     public static LedgerVerifierKey Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        // The base64 key itself may hold '+': only the first two separate the parts (as Go's note.NewVerifier reads it).
+        // The base64 key may itself hold '+': split off the name and the hash only (as Go's note.NewVerifier does).
         var parts = text.Trim().Split('+', 3);
         if (parts.Length != 3)
         {
