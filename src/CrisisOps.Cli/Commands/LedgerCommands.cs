@@ -18,6 +18,9 @@ namespace CrisisOps.Cli.Commands;
 /// </summary>
 internal static class LedgerCommands
 {
+    // Hashes and keys are base64 with '+': written as is, not as \u002B, so people can compare them by eye.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create(CliRuntime runtime) => new("ledger", Strings.Ledger_Command) { Verify(runtime), Export(runtime), Prove(runtime) };
 
     private static Option<string> KeyOption() => new("--key") { Description = Strings.Ledger_OptionKey, HelpName = "VKEY" };
@@ -170,7 +173,7 @@ internal static class LedgerCommands
 
             if (context.Json)
             {
-                context.WriteJson(new JsonObject { ["directory"] = dir, ["treeSize"] = size, ["checkpoints"] = checkpoints, ["entries"] = entries, ["tiles"] = tiles }.ToJsonString());
+                context.WriteJson(new JsonObject { ["directory"] = dir, ["treeSize"] = size, ["checkpoints"] = checkpoints, ["entries"] = entries, ["tiles"] = tiles }.ToJsonString(Readable));
                 return ExitCodes.Success;
             }
 
@@ -300,7 +303,7 @@ internal static class LedgerCommands
                         ["note"] = note,
                     },
                     ["problems"] = new JsonArray([.. problems.Select(p => (JsonNode)p)]),
-                }.ToJsonString());
+                }.ToJsonString(Readable));
             }
             else
             {
@@ -458,7 +461,7 @@ internal static class LedgerCommands
                     ["reason"] = f.Reason,
                     ["text"] = f.Describe(),
                 })]),
-            }.ToJsonString());
+            }.ToJsonString(Readable));
             return report.Passed ? ExitCodes.Success : ExitCodes.VerificationFailed;
         }
 
