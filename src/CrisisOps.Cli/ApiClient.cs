@@ -60,6 +60,26 @@ internal sealed class ApiClient
     public Task<ApiResponse> GetAsync(string path, QueryParameters? query, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, BuildUri(path, query)), cancellationToken);
 
+    /// <summary>GETs a binary answer (a ledger tile) as bytes.</summary>
+    /// <exception cref="ApiProblem">The server answered with a non-success status.</exception>
+    public async Task<byte[]> GetBytesAsync(string path, QueryParameters? query, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, BuildUri(path, query));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/octet-stream"));
+        return await TransportAsync(
+            async ct =>
+            {
+                using var response = await http.SendAsync(Prepare(request), HttpCompletionOption.ResponseContentRead, ct);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw await ReadProblemAsync(response, ct);
+                }
+
+                return await response.Content.ReadAsByteArrayAsync(ct);
+            },
+            cancellationToken);
+    }
+
     public Task<ApiResponse> DeleteAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Delete, BuildUri(path, null)), cancellationToken);
 

@@ -109,6 +109,7 @@ public static class CliApp
         root.Subcommands.Add(AlertsCommands.Create(runtime));
         root.Subcommands.Add(InformationCommands.CreateReleases(runtime));
         root.Subcommands.Add(InformationCommands.CreateHotline(runtime));
+        root.Subcommands.Add(LedgerCommands.Create(runtime));
         return root;
     }
 }

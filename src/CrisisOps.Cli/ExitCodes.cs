@@ -17,6 +17,9 @@ public static class ExitCodes
     /// <summary>The server read the input and refused it (e.g. a CAP file that is not a valid CAP 1.2 alert).</summary>
     public const int Rejected = 4;
 
+    /// <summary>A check the CLI made itself failed: the ledger does not verify (<c>ledger verify</c>, <c>ledger prove</c>).</summary>
+    public const int VerificationFailed = 5;
+
     /// <summary>Stopped by Ctrl+C before finishing (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 }
