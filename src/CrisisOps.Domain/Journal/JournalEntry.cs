@@ -200,4 +200,9 @@ public static class JournalTypes
     public const string DeliveryTaskAddressRead = "delivery.task-address-read";
     public const string DeliveryReceiptsRecorded = "delivery.receipts-recorded";
     public const string DeliveryBatchSent = "delivery.batch-sent";
+
+    // Sunshine ledger sources (issue 8): the journal names pseudonyms, never donors' or payees' names.
+    public const string LedgerDonationRecorded = "ledger.donation-recorded";
+    public const string LedgerDonorRead = "ledger.donor-read";
+    public const string LedgerCompensationRecorded = "ledger.compensation-recorded";
 }

@@ -175,6 +175,9 @@ public static class ServerSetup
         }
 
         services.AddSingleton<StockKeeper>();
+        services.AddSingleton<Features.Ledger.Sources.PseudonymKeyProvider>();
+        services.AddSingleton<Features.Ledger.Sources.DonationDesk>();
+        services.AddSingleton<Features.Ledger.Sources.CompensationDesk>();
         services.AddSingleton(sp => ArrivalSettingsBinding.Read(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ArrivalEstimator>();
         services.AddSingleton<RoadNetworkHost>();
@@ -312,6 +315,7 @@ public static class ServerSetup
         app.MapPublicAlertEndpoints();
         Features.Information.InformationEndpoints.MapInformationEndpoints(app);
         app.MapDeliveryEndpoints();
+        Features.Ledger.Sources.SourcesEndpoints.MapLedgerSourceEndpoints(app);
         return app;
     }
 
