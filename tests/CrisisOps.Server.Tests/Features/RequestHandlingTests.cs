@@ -169,6 +169,6 @@ public sealed class EndpointAuthorizationTests(SqliteApp app) : IClassFixture<Sq
 
         // Gateways sign their receipts with a shared secret (HMAC) instead of signing in.
         Assert.Equal(["/api/v1/auth/login", "/api/v1/auth/tokens", "/api/v1/gateways/{name}/receipts", "/api/v1/public/hotline-tickets",
-            "/api/v1/public/hotline-topics", "/api/v1/public/incident-reports"], anonymous);
+            "/api/v1/public/hotline-topics", "/api/v1/public/incident-reports", "/api/v1/public/ledger/search"], anonymous);
     }
 }
