@@ -88,7 +88,11 @@ public sealed class PostgresJournalOrder : DbTransactionInterceptor
         return result;
     }
 
+    // Ledger entries too: the ledger's integrator reads the queue "after the last integrated id", which holds only if
+    // entries commit in id order — also when a save queues an entry without journaling.
     private static bool AppendsToJournal(TransactionEndEventData eventData) =>
         eventData.Context?.ChangeTracker.Entries<Domain.Journal.JournalEntry>()
+            .Any(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added) == true
+        || eventData.Context?.ChangeTracker.Entries<Domain.Ledger.LedgerEntry>()
             .Any(e => e.State == Microsoft.EntityFrameworkCore.EntityState.Added) == true;
 }

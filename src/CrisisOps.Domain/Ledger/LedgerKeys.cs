@@ -133,7 +133,8 @@ public sealed record LedgerVerifierKey
     public static LedgerVerifierKey Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var parts = text.Trim().Split('+');
+        // The base64 key may itself hold '+': split off the name and the hash only (as Go's note.NewVerifier does).
+        var parts = text.Trim().Split('+', 3);
         if (parts.Length != 3)
         {
             throw new FormatException("A verifier key is name+hash+key.");

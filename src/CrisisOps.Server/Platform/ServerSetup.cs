@@ -174,6 +174,8 @@ public static class ServerSetup
             services.AddHostedService<Features.Alerts.Delivery.DeliveryWorker>();
         }
 
+        // Sunshine ledger (阳光台账, issue 8): settings and key, the in-memory tree, the integrator and its worker.
+        Features.Ledger.LedgerStartup.AddLedger(services, configuration);
         services.AddSingleton<StockKeeper>();
         services.AddSingleton<Features.Ledger.Sources.PseudonymKeyProvider>();
         services.AddSingleton<Features.Ledger.Sources.DonationDesk>();
@@ -240,6 +242,7 @@ public static class ServerSetup
         await app.EnsureAdminAsync();
         await app.EnsureDefaultPlansAsync();
         await app.EnsureDefaultItemsAsync();
+        await Features.Ledger.LedgerStartup.StartLedgerAsync(app);
         if (demo)
         {
             await DemoSeed.SeedAsync(app);
@@ -315,6 +318,7 @@ public static class ServerSetup
         app.MapPublicAlertEndpoints();
         Features.Information.InformationEndpoints.MapInformationEndpoints(app);
         app.MapDeliveryEndpoints();
+        Features.Ledger.LedgerEndpoints.MapLedgerEndpoints(app);
         Features.Ledger.Sources.SourcesEndpoints.MapLedgerSourceEndpoints(app);
         return app;
     }

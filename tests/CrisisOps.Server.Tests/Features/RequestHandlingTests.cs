@@ -167,8 +167,15 @@ public sealed class EndpointAuthorizationTests(SqliteApp app) : IClassFixture<Sq
             .Order(StringComparer.Ordinal)
             .ToList();
 
+        // The sunshine ledger's public API is anonymous by design (docs/ledger.md) and read-only: GET only.
+        var ledger = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/v1/public/ledger/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(ledger);
+        Assert.All(ledger, e => Assert.Equal(["GET"], e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()!.HttpMethods));
+        anonymous.RemoveAll(p => p.StartsWith("/api/v1/public/ledger/", StringComparison.Ordinal));
+
         // Gateways sign their receipts with a shared secret (HMAC) instead of signing in.
         Assert.Equal(["/api/v1/auth/login", "/api/v1/auth/tokens", "/api/v1/gateways/{name}/receipts", "/api/v1/public/hotline-tickets",
-            "/api/v1/public/hotline-topics", "/api/v1/public/incident-reports", "/api/v1/public/ledger/search"], anonymous);
+            "/api/v1/public/hotline-topics", "/api/v1/public/incident-reports"], anonymous);
     }
 }

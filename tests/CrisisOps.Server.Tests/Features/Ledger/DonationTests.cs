@@ -81,6 +81,26 @@ public abstract class DonationTests<TApp>(TApp app) : IClassFixture<TApp> where 
     }
 
     [Fact]
+    public async Task PublicPage_WhenAnOrganisationNameIsHostile_ShowsItAsText()
+    {
+        var world = await app.WorldAsync();
+        var officer = await app.UserAsync(("logistics-officer", world.CountyA));
+        const string hostile = "<script>alert('x')</script><img src=x onerror=alert(1)> & Co";
+        await (await officer.PostJsonAsync("/api/v1/donations", new
+        {
+            gift = "money", donor = new { kind = "organisation", name = hostile }, amount = "10", currency = "EUR", region = world.CountyA,
+        }, Key())).OkJsonAsync(HttpStatusCode.Created);
+
+        using var anonymous = app.Anonymous();
+        var page = await anonymous.GetStringAsync("/public/ledger?party=" + Uri.EscapeDataString(hostile));
+
+        Assert.Contains("data-testid=\"ledger-entry\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<img src=x", page, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Record_WhenRetriedWithTheSameKey_ReturnsTheFirstAnswerAndAppendsNothing()
     {
         var world = await app.WorldAsync();

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using CrisisOps.Server.Features.Ledger;
 using CrisisOps.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using static CrisisOps.Server.Tests.Features.Ledger.SourcesTestKit;
 
 namespace CrisisOps.Server.Tests.Features.Ledger;
@@ -157,6 +159,48 @@ public abstract class SourcesHookTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.Equal(found.GetProperty("entryId").GetInt64(), Assert.Single(await SearchAsync(app, $"party={ngo}")).GetProperty("entryId").GetInt64());
         Assert.Single(await SearchAsync(app, $"need={number}&kind=delivery-confirmed"));
         Assert.Empty(await SearchAsync(app, $"need={number}&kind=donation"));
+    }
+
+    [Fact]
+    public async Task Search_WhenIntegrated_ShowsTheFirstCheckpointThatIncludesEachEntry()
+    {
+        var world = await app.WorldAsync();
+        var keeper = await app.UserAsync(("logistics-officer", world.CountyA));
+        var north = await WarehouseAsync(keeper, world, world.CommunityA1);
+        var integrator = app.Services.GetRequiredService<LedgerIntegrator>();
+        await (await keeper.PostJsonAsync("/api/v1/stock/receive", new { warehouse = north, item = "masks", quantity = 100 }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        Assert.Equal("pending", Assert.Single(await SearchAsync(app, $"warehouse={north}")).GetProperty("status").GetProperty("state").GetString());
+
+        var first = await integrator.IntegrateNowAsync(CancellationToken.None);
+        await (await keeper.PostJsonAsync("/api/v1/stock/issue", new { warehouse = north, item = "masks", quantity = 30 }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = await integrator.IntegrateNowAsync(CancellationToken.None);
+
+        var found = await SearchAsync(app, $"warehouse={north}");
+        var issue = found[0].GetProperty("status");
+        var receipt = found[1].GetProperty("status");
+        Assert.Equal(["included", "included"], new[] { issue, receipt }.Select(s => s.GetProperty("state").GetString()).ToList());
+        Assert.Equal(first.Size, receipt.GetProperty("checkpointSize").GetInt64());
+        Assert.Equal(first.Size - 1, receipt.GetProperty("index").GetInt64());
+        Assert.Equal(second.Size, issue.GetProperty("checkpointSize").GetInt64());
+        Assert.True(issue.GetProperty("checkpointTime").GetDateTimeOffset() > receipt.GetProperty("checkpointTime").GetDateTimeOffset());
+
+        // The log serves the same leaf at that index, and a proof against the checkpoint the search named.
+        using var anonymous = app.Anonymous();
+        var index = receipt.GetProperty("index").GetInt64();
+        var leaf = await anonymous.GetJsonAsync($"/api/v1/public/ledger/entries/{index}");
+        Assert.Equal(found[1].GetProperty("entryId").GetInt64(), leaf.GetProperty("entryId").GetInt64());
+        Assert.Equal(found[1].GetProperty("body").GetString(), leaf.GetProperty("body").GetString());
+        var proof = await anonymous.GetJsonAsync($"/api/v1/public/ledger/proof/inclusion?index={index}&size={first.Size}");
+        Assert.Equal(found[1].GetProperty("leafHash").GetString(), proof.GetProperty("leafHash").GetString());
+
+        // The public page says so in words, with the proof element for the browser to check.
+        var page = await anonymous.GetStringAsync($"/public/ledger/entries/{found[1].GetProperty("entryId").GetInt64()}");
+        Assert.Contains($"data-index=\"{index}\"", page, StringComparison.Ordinal);
+        Assert.Contains($"data-size=\"{first.Size}\"", page, StringComparison.Ordinal);
+        Assert.Contains($"crisisops ledger prove {index}", page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,4 @@
-using CrisisOps.Data;
 using CrisisOps.Domain.Ledger;
-using CrisisOps.Server.Platform;
-using Microsoft.Data.Sqlite;
 
 namespace CrisisOps.Server.Features.Ledger.Sources;
 
@@ -26,21 +23,13 @@ public sealed partial class PseudonymKeyProvider
 
     public PseudonymKey Key => _key.Value;
 
-    /// <summary>Where the key file lives when configuration names none.</summary>
+    /// <summary>Where the key file lives when configuration names none: beside the signing key.</summary>
     public static string DefaultFile(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        if (configuration["Ledger:SigningKeyFile"] is { Length: > 0 } signing)
-        {
-            return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(signing)) ?? ".", FileName);
-        }
-
-        var (provider, connectionString) = Storage.Resolve(configuration);
-        var folder = provider == DatabaseProvider.Sqlite
-            && new SqliteConnectionStringBuilder(connectionString).DataSource is { Length: > 0 } file && file != ":memory:"
-            ? Path.GetDirectoryName(Path.GetFullPath(file))
-            : null;
-        return Path.Combine(folder ?? Path.GetFullPath("data"), FileName);
+        return configuration["Ledger:SigningKeyFile"] is { Length: > 0 } signing
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(signing)) ?? ".", FileName)
+            : Path.Combine(LedgerSettings.DataDirectory(configuration), FileName);
     }
 
     private static PseudonymKey Load(IConfiguration configuration, ILogger logger)
@@ -78,10 +67,17 @@ public sealed partial class PseudonymKeyProvider
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        File.WriteAllText(temporary, PseudonymKey.Generate().Export() + "\n");
+
+        // Owner-only from the first byte: whoever reads the key can test guessed names against pseudonyms.
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(new FileStream(temporary, options)))
+        {
+            writer.Write(PseudonymKey.Generate().Export() + "\n");
         }
 
         try

@@ -1,0 +1,162 @@
+using System.Data.Common;
+using CrisisOps.Data;
+using CrisisOps.Domain.Ledger;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using SQLitePCL;
+
+namespace CrisisOps.Server.Features.Ledger;
+
+/// <summary>
+/// The two inserts of the ledger that run in tens of thousands of rows — leaves at integration, entries on the bulk
+/// append path — written the way bench/README.md measured fastest for each database: on SQLite one prepared single-row
+/// statement stepped per row through SQLite's own interface (as <c>ReadingInserts</c>), on PostgreSQL a binary COPY
+/// for leaves and one statement over arrays for entries (which must skip duplicate idempotency keys, which COPY cannot).
+/// Both run on the caller's open transaction.
+/// </summary>
+internal static class LedgerRows
+{
+    private const string EntryColumns =
+        """("IdempotencyKey", "Kind", "SchemaVersion", "Body", "LeafHash", "AcceptedAt", "Time", "RegionCode", "NeedNumber", "WarehouseCode", "Party", "ItemCode")""";
+
+    /// <summary>Leaves <paramref name="firstIndex"/>, <paramref name="firstIndex"/> + 1, … for the entries in order.</summary>
+    public static async Task InsertLeavesAsync(CrisisOpsDbContext db, long firstIndex, IReadOnlyList<long> entryIds, DateTimeOffset integratedAt,
+        CancellationToken ct)
+    {
+        var (connection, transaction) = Open(db);
+        if (db.Database.IsSqlite())
+        {
+            var handle = SqliteHandle(connection, transaction);
+            using var statement = Prepare(handle, """INSERT INTO ledger_leaves ("Index", "EntryId", "IntegratedAt") VALUES (?1, ?2, ?3)""");
+            Check(raw.sqlite3_bind_text(statement, 3, CrisisOpsDbContext.SqliteTime(integratedAt)), raw.SQLITE_OK, handle);
+            for (var i = 0; i < entryIds.Count; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                Check(raw.sqlite3_bind_int64(statement, 1, firstIndex + i), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_int64(statement, 2, entryIds[i]), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_step(statement), raw.SQLITE_DONE, handle);
+                Check(raw.sqlite3_reset(statement), raw.SQLITE_OK, handle);
+            }
+
+            return;
+        }
+
+        var time = integratedAt.ToUniversalTime();
+        await using var import = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
+            """COPY ledger_leaves ("Index", "EntryId", "IntegratedAt") FROM STDIN (FORMAT BINARY)""", ct);
+        for (var i = 0; i < entryIds.Count; i++)
+        {
+            await import.StartRowAsync(ct);
+            await import.WriteAsync(firstIndex + i, NpgsqlDbType.Bigint, ct);
+            await import.WriteAsync(entryIds[i], NpgsqlDbType.Bigint, ct);
+            await import.WriteAsync(time, NpgsqlDbType.TimestampTz, ct);
+        }
+
+        await import.CompleteAsync(ct);
+    }
+
+    /// <summary>Inserts accepted entries, skipping those whose idempotency key is already stored; returns the keys stored.</summary>
+    public static async Task<HashSet<string>> InsertEntriesAsync(CrisisOpsDbContext db, IReadOnlyList<LedgerEntry> entries, CancellationToken ct)
+    {
+        var (connection, transaction) = Open(db);
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        if (db.Database.IsSqlite())
+        {
+            var handle = SqliteHandle(connection, transaction);
+            using var statement = Prepare(handle,
+                $"INSERT INTO ledger_entries {EntryColumns} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (\"IdempotencyKey\") DO NOTHING");
+            foreach (var e in entries)
+            {
+                ct.ThrowIfCancellationRequested();
+                Check(raw.sqlite3_bind_text(statement, 1, e.IdempotencyKey), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_text(statement, 2, e.Kind), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_int(statement, 3, e.SchemaVersion), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_text(statement, 4, e.Body), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_blob(statement, 5, e.LeafHash), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_text(statement, 6, CrisisOpsDbContext.SqliteTime(e.AcceptedAt)), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_text(statement, 7, CrisisOpsDbContext.SqliteTime(e.Time)), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_text(statement, 8, e.RegionCode), raw.SQLITE_OK, handle);
+                BindOptional(statement, 9, e.NeedNumber, handle);
+                BindOptional(statement, 10, e.WarehouseCode, handle);
+                BindOptional(statement, 11, e.Party, handle);
+                BindOptional(statement, 12, e.ItemCode, handle);
+                Check(raw.sqlite3_step(statement), raw.SQLITE_DONE, handle);
+                if (raw.sqlite3_changes(handle) == 1)
+                {
+                    stored.Add(e.IdempotencyKey);
+                }
+
+                Check(raw.sqlite3_reset(statement), raw.SQLITE_OK, handle);
+            }
+
+            return stored;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO ledger_entries {EntryColumns}
+            SELECT * FROM unnest(@key::text[], @kind::text[], @v::int[], @body::text[], @hash::bytea[], @accepted::timestamptz[],
+                @time::timestamptz[], @region::text[], @need::text[], @warehouse::text[], @party::text[], @item::text[])
+            ON CONFLICT ("IdempotencyKey") DO NOTHING RETURNING "IdempotencyKey"
+            """;
+        Add(command, "@key", entries.Select(e => e.IdempotencyKey).ToArray());
+        Add(command, "@kind", entries.Select(e => e.Kind).ToArray());
+        Add(command, "@v", entries.Select(e => e.SchemaVersion).ToArray());
+        Add(command, "@body", entries.Select(e => e.Body).ToArray());
+        Add(command, "@hash", entries.Select(e => e.LeafHash).ToArray());
+        Add(command, "@accepted", entries.Select(e => e.AcceptedAt.ToUniversalTime()).ToArray());
+        Add(command, "@time", entries.Select(e => e.Time.ToUniversalTime()).ToArray());
+        Add(command, "@region", entries.Select(e => e.RegionCode).ToArray());
+        Add(command, "@need", entries.Select(e => e.NeedNumber).ToArray());
+        Add(command, "@warehouse", entries.Select(e => e.WarehouseCode).ToArray());
+        Add(command, "@party", entries.Select(e => e.Party).ToArray());
+        Add(command, "@item", entries.Select(e => e.ItemCode).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            stored.Add(reader.GetString(0));
+        }
+
+        return stored;
+    }
+
+    private static (DbConnection Connection, DbTransaction Transaction) Open(CrisisOpsDbContext db) =>
+        db.Database.CurrentTransaction is { } current
+            ? (db.Database.GetDbConnection(), current.GetDbTransaction())
+            : throw new InvalidOperationException("Ledger rows are written inside the caller's transaction, with the change they record.");
+
+    private static sqlite3 SqliteHandle(DbConnection connection, DbTransaction transaction) =>
+        transaction.Connection == connection && ((SqliteConnection)connection).Handle is { } handle
+            ? handle
+            : throw new InvalidOperationException("The ledger insert runs on an open connection inside its transaction.");
+
+    private static sqlite3_stmt Prepare(sqlite3 handle, string sql)
+    {
+        Check(raw.sqlite3_prepare_v2(handle, sql, out var statement), raw.SQLITE_OK, handle);
+        return statement;
+    }
+
+    private static void BindOptional(sqlite3_stmt statement, int index, string? value, sqlite3 handle) =>
+        Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value), raw.SQLITE_OK, handle);
+
+    private static void Check(int rc, int expected, sqlite3 handle)
+    {
+        if (rc != expected)
+        {
+            SqliteException.ThrowExceptionForRC(rc, handle);
+            throw new InvalidOperationException(FormattableString.Invariant($"SQLite answered {rc} where {expected} was expected."));
+        }
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
