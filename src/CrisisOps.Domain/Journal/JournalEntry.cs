@@ -203,4 +203,9 @@ public static class JournalTypes
 
     // Sunshine ledger (阳光台账, issue 8): a batch of entries integrated and its checkpoint signed (size, root).
     public const string LedgerCheckpoint = "ledger.checkpoint";
+
+    // Sunshine ledger sources (issue 8): the journal names pseudonyms, never donors' or payees' names.
+    public const string LedgerDonationRecorded = "ledger.donation-recorded";
+    public const string LedgerDonorRead = "ledger.donor-read";
+    public const string LedgerCompensationRecorded = "ledger.compensation-recorded";
 }

@@ -177,6 +177,9 @@ public static class ServerSetup
         // Sunshine ledger (阳光台账, issue 8): settings and key, the in-memory tree, the integrator and its worker.
         Features.Ledger.LedgerStartup.AddLedger(services, configuration);
         services.AddSingleton<StockKeeper>();
+        services.AddSingleton<Features.Ledger.Sources.PseudonymKeyProvider>();
+        services.AddSingleton<Features.Ledger.Sources.DonationDesk>();
+        services.AddSingleton<Features.Ledger.Sources.CompensationDesk>();
         services.AddSingleton(sp => ArrivalSettingsBinding.Read(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ArrivalEstimator>();
         services.AddSingleton<RoadNetworkHost>();
@@ -316,6 +319,7 @@ public static class ServerSetup
         Features.Information.InformationEndpoints.MapInformationEndpoints(app);
         app.MapDeliveryEndpoints();
         Features.Ledger.LedgerEndpoints.MapLedgerEndpoints(app);
+        Features.Ledger.Sources.SourcesEndpoints.MapLedgerSourceEndpoints(app);
         return app;
     }
 

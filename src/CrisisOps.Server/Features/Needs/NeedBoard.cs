@@ -5,6 +5,7 @@ using CrisisOps.Domain.Deadlines;
 using CrisisOps.Domain.Incidents;
 using CrisisOps.Domain.Journal;
 using CrisisOps.Domain.Needs;
+using CrisisOps.Server.Features.Ledger.Sources;
 using CrisisOps.Server.Features.Regions;
 using CrisisOps.Server.Platform;
 using Microsoft.EntityFrameworkCore;
@@ -179,6 +180,7 @@ public sealed class NeedBoard(IDbContextFactory<CrisisOpsDbContext> factory, Uni
             }
 
             await SettleAsync(db, need, claim, access.Name, now, ct);
+            SourceEntries.DeliveryConfirmed(db, need, claim, received, now);
             Journal(db, need, access.Name, JournalTypes.NeedReceiptConfirmed, now, new
             {
                 needId = need.Id, need.Number, claimId = claim.Id, claim.Organisation, claimed = claim.Quantity, received,

@@ -3,6 +3,7 @@ using CrisisOps.Domain;
 using CrisisOps.Domain.Journal;
 using CrisisOps.Domain.Regions;
 using CrisisOps.Domain.Resources;
+using CrisisOps.Server.Features.Ledger.Sources;
 using CrisisOps.Server.Platform;
 using Microsoft.EntityFrameworkCore;
 
@@ -42,6 +43,7 @@ public sealed class StockKeeper(UnitOfWork unitOfWork, IDbContextFactory<CrisisO
         db.StockMovements.Add(movement);
         db.Append(new JournalRecord(now, actor, JournalTypes.StockReceived, warehouse.RegionCode, warehouse.RegionPath, null,
             new { warehouse = warehouse.Code, item = item.Code, quantity, expires, source, reference }));
+        await SourceEntries.StockReceivedAsync(db, warehouse, item, quantity, expires, reference, now, ct);
         return new StockChange([movement]);
     }
 
@@ -59,6 +61,7 @@ public sealed class StockKeeper(UnitOfWork unitOfWork, IDbContextFactory<CrisisO
         db.StockMovements.AddRange(movements);
         db.Append(new JournalRecord(now, actor, JournalTypes.StockIssued, warehouse.RegionCode, warehouse.RegionPath, null,
             new { warehouse = warehouse.Code, item = item.Code, quantity, lots = taken, reference }));
+        await SourceEntries.StockIssuedAsync(db, warehouse, item, quantity, reference, now, ct);
         return new StockChange(movements);
     }
 
@@ -94,6 +97,7 @@ public sealed class StockKeeper(UnitOfWork unitOfWork, IDbContextFactory<CrisisO
             new { direction = "out", from = from.Code, to = to.Code, item = item.Code, quantity, lots = taken, reference }));
         db.Append(new JournalRecord(now, actor, JournalTypes.StockTransferred, to.RegionCode, to.RegionPath, null,
             new { direction = "in", from = from.Code, to = to.Code, item = item.Code, quantity, lots = taken, reference }));
+        await SourceEntries.StockTransferredAsync(db, from, to, item, quantity, reference, now, ct);
         return new StockChange(movements);
     }
 
@@ -149,6 +153,7 @@ public sealed class StockKeeper(UnitOfWork unitOfWork, IDbContextFactory<CrisisO
         db.Append(new JournalRecord(now, actor, JournalTypes.StockReservationIssued, warehouse.RegionCode, warehouse.RegionPath, null,
             new { reservationId = reservation.Id, warehouse = warehouse.Code, item = item.Code, quantity, lots = taken,
                 remaining = reservation.Remaining }));
+        await SourceEntries.StockIssuedAsync(db, warehouse, item, quantity, reference, now, ct);
         return new StockChange(movements, reservation);
     }
 
