@@ -280,9 +280,11 @@ public sealed partial class LedgerIntegrationWorker(LedgerIntegrator integrator,
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(settings.PollPeriod, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        // A one-shot delay re-armed after each round, not a PeriodicTimer: a fake clock advanced by a day would fire a
+        // periodic timer once per elapsed period (864,000 times at 100 ms) and starve everything else; a delay fires once.
+        while (!stoppingToken.IsCancellationRequested)
         {
+            await Task.Delay(settings.PollPeriod, clock, stoppingToken);
             try
             {
                 await integrator.IntegrateIfDueAsync(stoppingToken);
