@@ -280,9 +280,11 @@ public sealed partial class LedgerIntegrationWorker(LedgerIntegrator integrator,
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(settings.PollPeriod, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        // A one-shot delay per round, not a PeriodicTimer: the poll period is short (100 ms), and a fake clock advanced by
+        // days would otherwise run every missed tick's callback, one by one, inside the test's Advance.
+        while (!stoppingToken.IsCancellationRequested)
         {
+            await Task.Delay(settings.PollPeriod, clock, stoppingToken);
             try
             {
                 await integrator.IntegrateIfDueAsync(stoppingToken);
