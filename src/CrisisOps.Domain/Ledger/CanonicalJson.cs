@@ -20,11 +20,15 @@ public static class CanonicalJson
 
     /// <summary>The canonical text of a JSON value.</summary>
     /// <exception cref="DomainException"><c>ledger-entry-not-canonicalisable</c>: a fractional or too large number, a duplicate member.</exception>
-    public static string Serialize(JsonNode? value)
+    public static string Serialize(JsonNode? value) => Encoding.UTF8.GetString(SerializeToUtf8(value));
+
+    /// <summary>The canonical form's UTF-8 bytes — what the leaf hash commits to.</summary>
+    /// <exception cref="DomainException"><c>ledger-entry-not-canonicalisable</c>: a fractional or too large number, a duplicate member.</exception>
+    public static byte[] SerializeToUtf8(JsonNode? value)
     {
-        var text = new StringBuilder();
-        Write(text, value, "$");
-        return text.ToString();
+        var writer = new Writer();
+        writer.Write(value);
+        return writer.ToArray();
     }
 
     /// <summary>Parses JSON text and returns its canonical form (for checking that a stored body is canonical).</summary>
@@ -55,139 +59,242 @@ public static class CanonicalJson
         }
     }
 
-    private static void Write(StringBuilder text, JsonNode? value, string path)
+    /// <summary>
+    /// Writes UTF-8 straight into one growing buffer: acceptance is the costly part of a ledger append (bench/README.md,
+    /// "Ledger"), so no intermediate string, and the member path a refusal names is only spelled out when one is refused.
+    /// </summary>
+    private sealed class Writer
     {
-        switch (value)
+        private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+        private readonly List<(string? Name, int Index)> _path = [];
+        private byte[] _buffer = new byte[512];
+        private int _length;
+
+        public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+
+        public void Write(JsonNode? value)
         {
-            case null:
-                text.Append("null");
-                break;
-            case JsonObject obj:
-                WriteObject(text, obj, path);
-                break;
-            case JsonArray array:
-                text.Append('[');
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (i > 0)
+            switch (value)
+            {
+                case null:
+                    Raw("null"u8);
+                    break;
+                case JsonObject obj:
+                    WriteObject(obj);
+                    break;
+                case JsonArray array:
+                    Raw((byte)'[');
+                    for (var i = 0; i < array.Count; i++)
                     {
-                        text.Append(',');
+                        if (i > 0)
+                        {
+                            Raw((byte)',');
+                        }
+
+                        _path.Add((null, i));
+                        Write(array[i]);
+                        _path.RemoveAt(_path.Count - 1);
                     }
 
-                    Write(text, array[i], string.Create(CultureInfo.InvariantCulture, $"{path}[{i}]"));
-                }
-
-                text.Append(']');
-                break;
-            case JsonValue scalar:
-                WriteScalar(text, scalar, path);
-                break;
-        }
-    }
-
-    private static void WriteObject(StringBuilder text, JsonObject obj, string path)
-    {
-        // RFC 8785 §3.2.3: members sorted by the UTF-16 code units of their names, which is string.CompareOrdinal.
-        var members = obj.Select(m => m.Key).ToList();
-        members.Sort(string.CompareOrdinal);
-        for (var i = 1; i < members.Count; i++)
-        {
-            if (string.Equals(members[i], members[i - 1], StringComparison.Ordinal))
-            {
-                throw Refused($"{path} has the member \"{members[i]}\" twice");
-            }
-        }
-
-        text.Append('{');
-        for (var i = 0; i < members.Count; i++)
-        {
-            if (i > 0)
-            {
-                text.Append(',');
-            }
-
-            WriteString(text, members[i], path);
-            text.Append(':');
-            Write(text, obj[members[i]], $"{path}.{members[i]}");
-        }
-
-        text.Append('}');
-    }
-
-    private static void WriteScalar(StringBuilder text, JsonValue scalar, string path)
-    {
-        var element = scalar.GetValueKind();
-        switch (element)
-        {
-            case JsonValueKind.String:
-                WriteString(text, scalar.GetValue<string>(), path);
-                break;
-            case JsonValueKind.True:
-                text.Append("true");
-                break;
-            case JsonValueKind.False:
-                text.Append("false");
-                break;
-            case JsonValueKind.Null:
-                text.Append("null");
-                break;
-            case JsonValueKind.Number:
-                var raw = scalar.ToJsonString();
-                if (!decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-                    || number != decimal.Truncate(number) || Math.Abs(number) > MaxInteger)
-                {
-                    throw Refused($"{path} is the number {raw}: entries hold integers of at most 15 digits; write quantities and money as decimal strings");
-                }
-
-                text.Append(((long)number).ToString(CultureInfo.InvariantCulture));
-                break;
-            default:
-                throw Refused($"{path} is not a JSON value");
-        }
-    }
-
-    /// <summary>RFC 8785 §3.2.2.2: the two-character escapes where JSON has them, \u00xx (lower case) for other controls, all else as is.</summary>
-    private static void WriteString(StringBuilder text, string value, string path)
-    {
-        text.Append('"');
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])))
-            {
-                throw Refused($"{path} holds a lone surrogate (not Unicode text)");
-            }
-
-            if (char.IsHighSurrogate(c))
-            {
-                text.Append(c).Append(value[++i]);
-                continue;
-            }
-
-            switch (c)
-            {
-                case '"': text.Append("\\\""); break;
-                case '\\': text.Append("\\\\"); break;
-                case '\b': text.Append("\\b"); break;
-                case '\f': text.Append("\\f"); break;
-                case '\n': text.Append("\\n"); break;
-                case '\r': text.Append("\\r"); break;
-                case '\t': text.Append("\\t"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        text.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        text.Append(c);
-                    }
-
+                    Raw((byte)']');
+                    break;
+                case JsonValue scalar:
+                    WriteScalar(scalar);
                     break;
             }
         }
 
-        text.Append('"');
+        private void WriteObject(JsonObject obj)
+        {
+            // RFC 8785 §3.2.3: members sorted by the UTF-16 code units of their names, which is string.CompareOrdinal.
+            var members = new KeyValuePair<string, JsonNode?>[obj.Count];
+            var n = 0;
+            foreach (var member in obj)
+            {
+                members[n++] = member;
+            }
+
+            Array.Sort(members, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+            for (var i = 1; i < members.Length; i++)
+            {
+                if (string.Equals(members[i].Key, members[i - 1].Key, StringComparison.Ordinal))
+                {
+                    throw Refused($"{Path()} has the member \"{members[i].Key}\" twice");
+                }
+            }
+
+            Raw((byte)'{');
+            for (var i = 0; i < members.Length; i++)
+            {
+                if (i > 0)
+                {
+                    Raw((byte)',');
+                }
+
+                WriteString(members[i].Key);
+                Raw((byte)':');
+                _path.Add((members[i].Key, 0));
+                Write(members[i].Value);
+                _path.RemoveAt(_path.Count - 1);
+            }
+
+            Raw((byte)'}');
+        }
+
+        private void WriteScalar(JsonValue scalar)
+        {
+            if (scalar.TryGetValue<string>(out var text))
+            {
+                WriteString(text);
+                return;
+            }
+
+            switch (scalar.GetValueKind())
+            {
+                case JsonValueKind.String:
+                    WriteString(scalar.GetValue<string>());
+                    break;
+                case JsonValueKind.True:
+                    Raw("true"u8);
+                    break;
+                case JsonValueKind.False:
+                    Raw("false"u8);
+                    break;
+                case JsonValueKind.Null:
+                    Raw("null"u8);
+                    break;
+                case JsonValueKind.Number:
+                    WriteInteger(scalar);
+                    break;
+                default:
+                    throw Refused($"{Path()} is not a JSON value");
+            }
+        }
+
+        private void WriteInteger(JsonValue scalar)
+        {
+            long integer;
+            if (scalar.TryGetValue<int>(out var small))
+            {
+                integer = small;
+            }
+            else if (!scalar.TryGetValue(out integer))
+            {
+                // Parsed text or another CLR number type: its JSON text decides (1.0 and 1e2 are integers, 0.5 is not).
+                var raw = scalar.ToJsonString();
+                if (!decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                    || number != decimal.Truncate(number) || Math.Abs(number) > MaxInteger)
+                {
+                    throw Refused($"{Path()} is the number {raw}: entries hold integers of at most 15 digits; write quantities and money as decimal strings");
+                }
+
+                integer = (long)number;
+            }
+
+            if (Math.Abs(integer) > MaxInteger)
+            {
+                throw Refused($"{Path()} is the number {integer}: entries hold integers of at most 15 digits; write quantities and money as decimal strings");
+            }
+
+            Ensure(20);
+            integer.TryFormat(_buffer.AsSpan(_length), out var written, provider: CultureInfo.InvariantCulture);
+            _length += written;
+        }
+
+        /// <summary>RFC 8785 §3.2.2.2: the two-character escapes where JSON has them, \u00xx (lower case) for other controls, all else as is.</summary>
+        private void WriteString(string value)
+        {
+            Raw((byte)'"');
+            var run = 0; // start of the stretch of characters that are copied as they are
+            for (var i = 0; i < value.Length; i++)
+            {
+                var c = value[i];
+                if (c >= 0x20 && c != '"' && c != '\\')
+                {
+                    continue;
+                }
+
+                Text(value.AsSpan(run, i - run));
+                run = i + 1;
+                switch (c)
+                {
+                    case '"': Raw("\\\""u8); break;
+                    case '\\': Raw("\\\\"u8); break;
+                    case '\b': Raw("\\b"u8); break;
+                    case '\f': Raw("\\f"u8); break;
+                    case '\n': Raw("\\n"u8); break;
+                    case '\r': Raw("\\r"u8); break;
+                    case '\t': Raw("\\t"u8); break;
+                    default:
+                        Raw("\\u00"u8);
+                        Raw((byte)"0123456789abcdef"[c >> 4]);
+                        Raw((byte)"0123456789abcdef"[c & 0xF]);
+                        break;
+                }
+            }
+
+            Text(value.AsSpan(run));
+            Raw((byte)'"');
+        }
+
+        private void Text(ReadOnlySpan<char> chars)
+        {
+            if (chars.IsEmpty)
+            {
+                return;
+            }
+
+            Ensure(Strict.GetMaxByteCount(chars.Length));
+            try
+            {
+                _length += Strict.GetBytes(chars, _buffer.AsSpan(_length));
+            }
+            catch (EncoderFallbackException)
+            {
+                throw Refused($"{Path()} holds a lone surrogate (not Unicode text)");
+            }
+        }
+
+        private void Raw(byte b)
+        {
+            Ensure(1);
+            _buffer[_length++] = b;
+        }
+
+        private void Raw(ReadOnlySpan<byte> bytes)
+        {
+            Ensure(bytes.Length);
+            bytes.CopyTo(_buffer.AsSpan(_length));
+            _length += bytes.Length;
+        }
+
+        private void Ensure(int more)
+        {
+            if (_length + more > _buffer.Length)
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + more));
+            }
+        }
+
+        /// <summary>JSONPath of the value being written, e.g. <c>$.items[2].qty</c>.</summary>
+        private string Path()
+        {
+            var path = new StringBuilder("$");
+            foreach (var (name, index) in _path)
+            {
+                if (name is null)
+                {
+                    path.Append('[').Append(index.ToString(CultureInfo.InvariantCulture)).Append(']');
+                }
+                else
+                {
+                    path.Append('.').Append(name);
+                }
+            }
+
+            return path.ToString();
+        }
     }
 
     private static DomainException Refused(string why) => new("ledger-entry-not-canonicalisable", $"The entry cannot be put in canonical form: {why}.");

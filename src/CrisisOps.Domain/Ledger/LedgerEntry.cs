@@ -99,8 +99,7 @@ public sealed class LedgerEntry
             throw Invalid("\"region\" is missing");
         }
 
-        var canonical = CanonicalJson.Serialize(body);
-        var bytes = Encoding.UTF8.GetBytes(canonical);
+        var bytes = CanonicalJson.SerializeToUtf8(body);
         if (bytes.Length > MaxBodyBytes)
         {
             throw new DomainException("ledger-entry-too-large", $"A ledger entry may have at most {MaxBodyBytes} bytes; this one has {bytes.Length}.");
@@ -111,7 +110,7 @@ public sealed class LedgerEntry
             IdempotencyKey = idempotencyKey,
             Kind = kind,
             SchemaVersion = version,
-            Body = canonical,
+            Body = Encoding.UTF8.GetString(bytes),
             LeafHash = MerkleHash.Leaf(bytes),
             AcceptedAt = acceptedAt,
             Time = time,

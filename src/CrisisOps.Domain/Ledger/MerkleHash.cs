@@ -19,9 +19,9 @@ public static class MerkleHash
     /// <summary>SHA-256(0x00 ‖ entry).</summary>
     public static byte[] Leaf(ReadOnlySpan<byte> entry)
     {
-        var buffer = new byte[entry.Length + 1];
+        Span<byte> buffer = entry.Length < 2048 ? stackalloc byte[entry.Length + 1] : new byte[entry.Length + 1];
         buffer[0] = LeafPrefix;
-        entry.CopyTo(buffer.AsSpan(1));
+        entry.CopyTo(buffer[1..]);
         return SHA256.HashData(buffer);
     }
 

@@ -56,4 +56,47 @@ public sealed class CanonicalJsonTests
     {
         Assert.Equal("{\"n\":12}", CanonicalJson.Canonicalize("{\"n\":12.0}"));
     }
+
+    [Theory]
+    [InlineData("{\"items\":[{\"qty\":0.5}]}", "$.items[0].qty")]
+    [InlineData("{\"n\":-1000000000000000}", "$.n")]
+    public void Refusal_NamesWhereInTheEntry(string json, string path)
+    {
+        var refused = Assert.Throws<DomainException>(() => CanonicalJson.Canonicalize(json));
+
+        Assert.Contains(path + " ", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serialize_LoneSurrogateDeepInside_IsRefusedWithItsPath()
+    {
+        var body = new JsonObject { ["a"] = new JsonObject { ["b"] = new JsonArray(1, 2, "x\ud800y") } };
+
+        var refused = Assert.Throws<DomainException>(() => CanonicalJson.Serialize(body));
+
+        Assert.Contains("$.a.b[2] holds a lone surrogate", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serialize_NumbersFromClrValues_AreWrittenAsIntegersOrRefused()
+    {
+        var body = new JsonObject { ["i"] = 7, ["l"] = 999_999_999_999_999L, ["m"] = 12m, ["neg"] = -3L };
+
+        Assert.Equal("{\"i\":7,\"l\":999999999999999,\"m\":12,\"neg\":-3}", CanonicalJson.Serialize(body));
+        Assert.Throws<DomainException>(() => CanonicalJson.Serialize(new JsonObject { ["d"] = 0.25 }));
+        Assert.Throws<DomainException>(() => CanonicalJson.Serialize(new JsonObject { ["l"] = 1_000_000_000_000_000L }));
+    }
+
+    [Fact]
+    public void SerializeToUtf8_IsTheUtf8OfTheCanonicalText_AcrossBufferGrowth()
+    {
+        var long_ = string.Concat(Enumerable.Repeat("内涝\n转移安置 ", 400));
+        var body = new JsonObject { ["text"] = long_, ["list"] = new JsonArray([.. Enumerable.Range(0, 300).Select(i => (JsonNode)i)]) };
+
+        var bytes = CanonicalJson.SerializeToUtf8(body);
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(CanonicalJson.Serialize(body)), bytes);
+        Assert.StartsWith("{\"list\":[0,1,2,", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        Assert.Contains("内涝\\n转移安置", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+    }
 }
