@@ -20,6 +20,12 @@ public static class ExitCodes
     /// <summary>A check the CLI made itself failed: the ledger does not verify (<c>ledger verify</c>, <c>ledger prove</c>).</summary>
     public const int VerificationFailed = 5;
 
+    /// <summary>
+    /// Not yet: the entry is accepted but waits for the next integration (<c>ledger prove entry:ID</c>) — a script retries
+    /// after the stated delay rather than mistaking "not in the tree yet" for a proof.
+    /// </summary>
+    public const int Pending = 6;
+
     /// <summary>Stopped by Ctrl+C before finishing (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 }

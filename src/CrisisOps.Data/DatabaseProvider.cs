@@ -22,7 +22,7 @@ public static class DatabaseOptions
         {
             DatabaseProvider.Sqlite => builder
                 .UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly))
-                .AddInterceptors(new SqliteCaseSensitiveLike()),
+                .AddInterceptors(new SqliteConnectionSettings()),
             DatabaseProvider.Postgres => builder
                 .UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrationsAssembly))
                 .AddInterceptors(new PostgresJournalOrder()),

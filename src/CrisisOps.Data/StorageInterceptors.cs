@@ -4,12 +4,19 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace CrisisOps.Data;
 
 /// <summary>
-/// SQLite's LIKE ignores ASCII case, but region codes are case-sensitive and jurisdiction filters are
-/// path prefixes (<c>LIKE '/KRE/%'</c>): without this, a grant at <c>/kre/</c> would cover <c>/KRE/</c>.
+/// Settings every SQLite connection gets as it opens (they are per connection, not stored in the file).
+/// <list type="bullet">
+/// <item><c>case_sensitive_like</c>: SQLite's LIKE ignores ASCII case, but region codes are case-sensitive and jurisdiction
+/// filters are path prefixes (<c>LIKE '/KRE/%'</c>): without it, a grant at <c>/kre/</c> would cover <c>/KRE/</c>.</item>
+/// <item><c>wal_autocheckpoint</c> of 16,384 pages (64 MiB of WAL) instead of 1,000: a bulk commit of a thousand ledger
+/// entries or readings dirties more than 1,000 pages, so the default copied the WAL back into the file on almost every
+/// commit, writing hot pages (the table's tail, index pages) once per commit instead of once per checkpoint; measured
+/// (bench/README.md, "Ledger") the commit took a third less time. Durability is unchanged (synchronous stays FULL).</item>
+/// </list>
 /// </summary>
-public sealed class SqliteCaseSensitiveLike : DbConnectionInterceptor
+public sealed class SqliteConnectionSettings : DbConnectionInterceptor
 {
-    private const string Pragma = "PRAGMA case_sensitive_like = ON;";
+    private const string Pragma = "PRAGMA case_sensitive_like = ON; PRAGMA wal_autocheckpoint = 16384;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

@@ -241,14 +241,14 @@ public sealed class LedgerCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Prove_PendingEntry_SaysItIsWaiting()
+    public async Task Prove_PendingEntry_SaysItIsWaiting_WithItsOwnExitCode()
     {
         server.Append(3);
         server.Pending.Add(777);
 
         var result = await RunAsync("ledger", "prove", "entry:777", "--url", Url, "--state", StatePath);
 
-        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal(ExitCodes.Pending, result.ExitCode);
         Assert.Contains("Entry 777 is accepted and waiting to be included", result.Stdout, StringComparison.Ordinal);
     }
 

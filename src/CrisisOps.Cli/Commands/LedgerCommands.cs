@@ -224,7 +224,7 @@ internal static class LedgerCommands
                         context.Out.MarkupLine(Markup.Escape(Localized.Format(Strings.Ledger_Pending, target["entry:".Length..])));
                     }
 
-                    return ExitCodes.Success;
+                    return ExitCodes.Pending;
                 }
 
                 index = at.GetInt64();

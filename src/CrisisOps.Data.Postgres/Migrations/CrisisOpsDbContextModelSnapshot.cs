@@ -2120,11 +2120,14 @@ namespace CrisisOps.Data.Postgres.Migrations
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("NeedNumber");
+                    b.HasIndex("NeedNumber")
+                        .HasFilter("\"NeedNumber\" IS NOT NULL");
 
-                    b.HasIndex("Party");
+                    b.HasIndex("Party")
+                        .HasFilter("\"Party\" IS NOT NULL");
 
-                    b.HasIndex("WarehouseCode");
+                    b.HasIndex("WarehouseCode")
+                        .HasFilter("\"WarehouseCode\" IS NOT NULL");
 
                     b.ToTable("ledger_entries", (string)null);
                 });

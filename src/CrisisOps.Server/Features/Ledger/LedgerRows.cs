@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using CrisisOps.Data;
 using CrisisOps.Domain.Ledger;
 using Microsoft.Data.Sqlite;
@@ -68,21 +69,22 @@ internal static class LedgerRows
             var handle = SqliteHandle(connection, transaction);
             using var statement = Prepare(handle,
                 $"INSERT INTO ledger_entries {EntryColumns} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (\"IdempotencyKey\") DO NOTHING");
+            var text = new Utf8Text();
             foreach (var e in entries)
             {
                 ct.ThrowIfCancellationRequested();
-                Check(raw.sqlite3_bind_text(statement, 1, e.IdempotencyKey), raw.SQLITE_OK, handle);
-                Check(raw.sqlite3_bind_text(statement, 2, e.Kind), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_text(statement, 1, text.Of(e.IdempotencyKey)), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_text(statement, 2, text.Of(e.Kind)), raw.SQLITE_OK, handle);
                 Check(raw.sqlite3_bind_int(statement, 3, e.SchemaVersion), raw.SQLITE_OK, handle);
-                Check(raw.sqlite3_bind_text(statement, 4, e.Body), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_text(statement, 4, text.Of(e.Body)), raw.SQLITE_OK, handle);
                 Check(raw.sqlite3_bind_blob(statement, 5, e.LeafHash), raw.SQLITE_OK, handle);
-                Check(raw.sqlite3_bind_text(statement, 6, CrisisOpsDbContext.SqliteTime(e.AcceptedAt)), raw.SQLITE_OK, handle);
-                Check(raw.sqlite3_bind_text(statement, 7, CrisisOpsDbContext.SqliteTime(e.Time)), raw.SQLITE_OK, handle);
-                Check(raw.sqlite3_bind_text(statement, 8, e.RegionCode), raw.SQLITE_OK, handle);
-                BindOptional(statement, 9, e.NeedNumber, handle);
-                BindOptional(statement, 10, e.WarehouseCode, handle);
-                BindOptional(statement, 11, e.Party, handle);
-                BindOptional(statement, 12, e.ItemCode, handle);
+                Check(raw.sqlite3_bind_text(statement, 6, text.Of(e.AcceptedAt)), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_text(statement, 7, text.Of(e.Time)), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_text(statement, 8, text.Of(e.RegionCode)), raw.SQLITE_OK, handle);
+                BindOptional(statement, 9, e.NeedNumber, text, handle);
+                BindOptional(statement, 10, e.WarehouseCode, text, handle);
+                BindOptional(statement, 11, e.Party, text, handle);
+                BindOptional(statement, 12, e.ItemCode, text, handle);
                 Check(raw.sqlite3_step(statement), raw.SQLITE_DONE, handle);
                 if (raw.sqlite3_changes(handle) == 1)
                 {
@@ -140,8 +142,45 @@ internal static class LedgerRows
         return statement;
     }
 
-    private static void BindOptional(sqlite3_stmt statement, int index, string? value, sqlite3 handle) =>
-        Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, value), raw.SQLITE_OK, handle);
+    private static void BindOptional(sqlite3_stmt statement, int index, string? value, Utf8Text text, sqlite3 handle) =>
+        Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text(statement, index, text.Of(value)), raw.SQLITE_OK, handle);
+
+    /// <summary>
+    /// UTF-8 for the bulk insert without an allocation per bound value (SQLite copies what is bound): one reusable buffer,
+    /// and a time formatted once while consecutive entries share it (a batch is accepted at one instant).
+    /// </summary>
+    private sealed class Utf8Text
+    {
+        private byte[] _buffer = new byte[1024];
+        private readonly Dictionary<DateTimeOffset, byte[]> _times = [];
+
+        public ReadOnlySpan<byte> Of(string value)
+        {
+            var most = Encoding.UTF8.GetMaxByteCount(value.Length);
+            if (most > _buffer.Length)
+            {
+                _buffer = new byte[Math.Max(most, _buffer.Length * 2)];
+            }
+
+            return _buffer.AsSpan(0, Encoding.UTF8.GetBytes(value, _buffer));
+        }
+
+        public ReadOnlySpan<byte> Of(DateTimeOffset time)
+        {
+            if (!_times.TryGetValue(time, out var bytes))
+            {
+                if (_times.Count > 64)
+                {
+                    _times.Clear();
+                }
+
+                bytes = Encoding.UTF8.GetBytes(CrisisOpsDbContext.SqliteTime(time));
+                _times[time] = bytes;
+            }
+
+            return bytes;
+        }
+    }
 
     private static void Check(int rc, int expected, sqlite3 handle)
     {
