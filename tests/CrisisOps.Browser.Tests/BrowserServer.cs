@@ -83,6 +83,7 @@ public class BrowserServer : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:Password", DemoPassword);
         builder.UseSetting("RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("RateLimits:PublicPerMinute", "100000");
+        builder.UseSetting("RateLimits:PublicReadPerMinute", "100000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

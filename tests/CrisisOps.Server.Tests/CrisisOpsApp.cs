@@ -79,6 +79,7 @@ public abstract class CrisisOpsApp : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Risk:AssessInBackground", "true");
         builder.UseSetting("RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("RateLimits:PublicPerMinute", "100000");
+        builder.UseSetting("RateLimits:PublicReadPerMinute", "100000");
 
         // Only the gravest incidents owe a first public release in tests, so the deadline counts of other
         // capabilities' tests stay theirs; InformationTests report severity I.

@@ -693,6 +693,7 @@ internal static class LedgerBenchmark
             builder.UseSetting("Risk:SweepInBackground", "false");
             builder.UseSetting("Delivery:RunInBackground", "false");
             builder.UseSetting("RateLimits:PublicPerMinute", "100000000");
+            builder.UseSetting("RateLimits:PublicReadPerMinute", "100000000");
             builder.UseSetting("Ledger:SigningKeyFile", keyFile);
         }
     }

@@ -45,7 +45,7 @@ public static class LedgerEndpoints
 
     public static IEndpointRouteBuilder MapLedgerEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Prefix).AllowAnonymous().RequireRateLimiting(RateLimits.Public).WithTags("Public");
+        var group = app.MapGroup(Prefix).AllowAnonymous().RequireRateLimiting(RateLimits.PublicRead).WithTags("Public");
         group.MapGet("/key", Key);
         group.MapGet("/checkpoint", CheckpointAsync);
         group.MapGet("/checkpoints", CheckpointsAsync);

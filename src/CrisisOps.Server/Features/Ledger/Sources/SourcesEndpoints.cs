@@ -28,7 +28,7 @@ public static class SourcesEndpoints
         payments.MapPost("", RecordCompensationAsync).RequirePermission(Permission.RecordCompensation);
         payments.MapGet("", ListCompensationAsync).RequirePermission(Permission.RecordCompensation);
 
-        app.MapGet("/api/v1/public/ledger/search", SearchAsync).AllowAnonymous().RequireRateLimiting(RateLimits.Public).WithTags("Public");
+        app.MapGet("/api/v1/public/ledger/search", SearchAsync).AllowAnonymous().RequireRateLimiting(RateLimits.PublicRead).WithTags("Public");
         return app;
     }
 
