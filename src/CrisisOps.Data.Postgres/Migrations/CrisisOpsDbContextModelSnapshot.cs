@@ -2120,15 +2120,6 @@ namespace CrisisOps.Data.Postgres.Migrations
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("NeedNumber")
-                        .HasFilter("\"NeedNumber\" IS NOT NULL");
-
-                    b.HasIndex("Party")
-                        .HasFilter("\"Party\" IS NOT NULL");
-
-                    b.HasIndex("WarehouseCode")
-                        .HasFilter("\"WarehouseCode\" IS NOT NULL");
-
                     b.ToTable("ledger_entries", (string)null);
                 });
 
@@ -2149,6 +2140,20 @@ namespace CrisisOps.Data.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("ledger_leaves", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisOps.Domain.Ledger.LedgerSearchPosting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(138)
+                        .HasColumnType("character varying(138)");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key", "EntryId");
+
+                    b.ToTable("ledger_search", (string)null);
                 });
 
             modelBuilder.Entity("CrisisOps.Domain.Ledger.LedgerTile", b =>

@@ -14,6 +14,9 @@ public sealed partial class CrisisOpsDbContext
     public DbSet<LedgerTile> LedgerTiles => Set<LedgerTile>();
 
     public DbSet<LedgerCheckpoint> LedgerCheckpoints => Set<LedgerCheckpoint>();
+
+    /// <summary>Search keys of integrated entries (need, warehouse, party), written by the integrator.</summary>
+    public DbSet<LedgerSearchPosting> LedgerSearch => Set<LedgerSearchPosting>();
 }
 
 internal sealed class LedgerEntryMapping : IEntityTypeConfiguration<LedgerEntry>
@@ -33,11 +36,19 @@ internal sealed class LedgerEntryMapping : IEntityTypeConfiguration<LedgerEntry>
         b.Property(e => e.WarehouseCode).HasMaxLength(LedgerEntry.MaxSearchKeyLength);
         b.Property(e => e.Party).HasMaxLength(LedgerEntry.MaxSearchKeyLength);
         b.Property(e => e.ItemCode).HasMaxLength(LedgerEntry.MaxSearchKeyLength);
-        // Partial: most entries carry only some of the search keys, and every index entry is paid for on the append path
-        // (bench/README.md, "Ledger"); the public search asks for a value, never for "none", so nulls need no index.
-        b.HasIndex(e => e.NeedNumber).HasFilter("\"NeedNumber\" IS NOT NULL");
-        b.HasIndex(e => e.WarehouseCode).HasFilter("\"WarehouseCode\" IS NOT NULL");
-        b.HasIndex(e => e.Party).HasFilter("\"Party\" IS NOT NULL");
+
+        // No indexes on the search columns: the search goes through ledger_search (LedgerSearchPosting), which the
+        // integrator writes in sorted batches, off the append path.
+    }
+}
+
+internal sealed class LedgerSearchPostingMapping : IEntityTypeConfiguration<LedgerSearchPosting>
+{
+    public void Configure(EntityTypeBuilder<LedgerSearchPosting> b)
+    {
+        b.ToTable("ledger_search");
+        b.HasKey(p => new { p.Key, p.EntryId });
+        b.Property(p => p.Key).HasMaxLength(LedgerSearchPosting.MaxKeyLength);
     }
 }
 

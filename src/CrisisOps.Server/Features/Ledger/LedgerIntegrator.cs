@@ -156,7 +156,8 @@ public sealed partial class LedgerIntegrator(IDbContextFactory<CrisisOpsDbContex
         }
 
         var batch = await db.LedgerEntries.AsNoTracking().Where(e => e.Id > lastEntryId).OrderBy(e => e.Id).Take(settings.MaxBatch)
-            .Select(e => new { e.Id, e.LeafHash }).ToListAsync(ct);
+            .Select(e => new QueuedEntry(e.Id, e.LeafHash, e.NeedNumber, e.WarehouseCode, e.Party, e.Kind == LedgerEntryKinds.Transfer ? e.Body : null))
+            .ToListAsync(ct);
         if (batch.Count == 0)
         {
             return IntegrationResult.Nothing(latest.Size);
@@ -172,6 +173,7 @@ public sealed partial class LedgerIntegrator(IDbContextFactory<CrisisOpsDbContex
             }
 
             await LedgerRows.InsertLeavesAsync(db, latest.Size, batch.ConvertAll(e => e.Id), now, ct);
+            await LedgerRows.InsertPostingsAsync(db, SearchPostings(batch), ct);
             await WriteTilesAsync(db, latest.Size, size, ct);
             Sign(db, size, levels.Root(size), now, latest.Size, batch.Count);
 
@@ -190,6 +192,48 @@ public sealed partial class LedgerIntegrator(IDbContextFactory<CrisisOpsDbContex
         Interlocked.Exchange(ref _lastEntryId, batch[^1].Id);
         return new IntegrationResult(batch.Count, latest.Size, size);
     }
+
+    /// <summary>
+    /// The batch's search keys, sorted: inserted in key order, consecutive postings land on the same index pages. A transfer
+    /// is also found under its receiving warehouse (the body's <c>to</c>).
+    /// </summary>
+    private static List<LedgerSearchPosting> SearchPostings(List<QueuedEntry> batch)
+    {
+        var postings = new List<LedgerSearchPosting>(batch.Count * 2);
+        foreach (var e in batch)
+        {
+            Add(LedgerSearchPosting.Need, e.NeedNumber, e.Id);
+            Add(LedgerSearchPosting.Warehouse, e.WarehouseCode, e.Id);
+            Add(LedgerSearchPosting.Party, e.Party, e.Id);
+            if (e.TransferBody is { } body && ReceivingWarehouse(body) is { } to && to != e.WarehouseCode)
+            {
+                Add(LedgerSearchPosting.Warehouse, to, e.Id);
+            }
+        }
+
+        postings.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key) is var byKey and not 0 ? byKey : a.EntryId.CompareTo(b.EntryId));
+        return postings;
+
+        void Add(string field, string? value, long entryId)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                postings.Add(new LedgerSearchPosting(LedgerSearchPosting.KeyOf(field, value), entryId));
+            }
+        }
+    }
+
+    private static string? ReceivingWarehouse(string body)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        return document.RootElement.TryGetProperty("to", out var to) && to.ValueKind == System.Text.Json.JsonValueKind.String
+            && to.GetString() is { Length: > 0 and <= LedgerEntry.MaxSearchKeyLength } code
+            ? code
+            : null;
+    }
+
+    /// <summary>What integration reads of a queued entry: its id and leaf hash for the tree, its search keys for the postings.</summary>
+    private sealed record QueuedEntry(long Id, byte[] LeafHash, string? NeedNumber, string? WarehouseCode, string? Party, string? TransferBody);
 
     /// <summary>Why this replica must not extend the stored tree, or null when it may.</summary>
     private string? Refuse(LedgerCheckpoint latest)

@@ -12,10 +12,10 @@ using SQLitePCL;
 namespace CrisisOps.Server.Features.Ledger;
 
 /// <summary>
-/// The two inserts of the ledger that run in tens of thousands of rows — leaves at integration, entries on the bulk
-/// append path — written the way bench/README.md measured fastest for each database: on SQLite one prepared single-row
+/// The inserts of the ledger that run in tens of thousands of rows — leaves and search postings at integration, entries
+/// on the bulk append path — written the way bench/README.md measured fastest for each database: on SQLite one prepared single-row
 /// statement stepped per row through SQLite's own interface (as <c>ReadingInserts</c>), on PostgreSQL a binary COPY
-/// for leaves and one statement over arrays for entries (which must skip duplicate idempotency keys, which COPY cannot).
+/// for leaves and postings and one statement over arrays for entries (which must skip duplicate idempotency keys, which COPY cannot).
 /// Both run on the caller's open transaction.
 /// </summary>
 internal static class LedgerRows
@@ -54,6 +54,44 @@ internal static class LedgerRows
             await import.WriteAsync(firstIndex + i, NpgsqlDbType.Bigint, ct);
             await import.WriteAsync(entryIds[i], NpgsqlDbType.Bigint, ct);
             await import.WriteAsync(time, NpgsqlDbType.TimestampTz, ct);
+        }
+
+        await import.CompleteAsync(ct);
+    }
+
+    /// <summary>The search postings of an integrated batch, in the order given (sorted by key, so index pages fill in order).</summary>
+    public static async Task InsertPostingsAsync(CrisisOpsDbContext db, IReadOnlyList<LedgerSearchPosting> postings, CancellationToken ct)
+    {
+        if (postings.Count == 0)
+        {
+            return;
+        }
+
+        var (connection, transaction) = Open(db);
+        if (db.Database.IsSqlite())
+        {
+            var handle = SqliteHandle(connection, transaction);
+            using var statement = Prepare(handle, """INSERT INTO ledger_search ("Key", "EntryId") VALUES (?1, ?2)""");
+            var text = new Utf8Text();
+            foreach (var posting in postings)
+            {
+                ct.ThrowIfCancellationRequested();
+                Check(raw.sqlite3_bind_text(statement, 1, text.Of(posting.Key)), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_bind_int64(statement, 2, posting.EntryId), raw.SQLITE_OK, handle);
+                Check(raw.sqlite3_step(statement), raw.SQLITE_DONE, handle);
+                Check(raw.sqlite3_reset(statement), raw.SQLITE_OK, handle);
+            }
+
+            return;
+        }
+
+        await using var import = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
+            """COPY ledger_search ("Key", "EntryId") FROM STDIN (FORMAT BINARY)""", ct);
+        foreach (var posting in postings)
+        {
+            await import.StartRowAsync(ct);
+            await import.WriteAsync(posting.Key, NpgsqlDbType.Text, ct);
+            await import.WriteAsync(posting.EntryId, NpgsqlDbType.Bigint, ct);
         }
 
         await import.CompleteAsync(ct);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using CrisisOps.Domain.Ledger;
 using CrisisOps.Server.Features.Ledger;
 using CrisisOps.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -239,6 +240,53 @@ public abstract class SourcesHookTests<TApp>(TApp app) : IClassFixture<TApp> whe
         var quantities = new[] { first, second, third }.SelectMany(p => p.GetProperty("items").EnumerateArray()).Select(e => Text(Body(e), "quantity")).ToList();
         Assert.Equal(["5", "4", "3", "2", "1"], quantities);
         Assert.Equal(JsonValueKind.Null, third.GetProperty("next").ValueKind);
+    }
+
+    [Fact]
+    public async Task Search_WhenSomeEntriesAreIntegratedAndSomePending_PagesAcrossBothAndFindsATransferAtBothEnds()
+    {
+        var world = await app.WorldAsync();
+        var keeper = await app.UserAsync(("logistics-officer", world.CountyA));
+        var north = await WarehouseAsync(keeper, world, world.CommunityA1);
+        var south = await WarehouseAsync(keeper, world, world.CommunityA2);
+        var integrator = app.Services.GetRequiredService<LedgerIntegrator>();
+        for (var i = 1; i <= 3; i++)
+        {
+            await (await keeper.PostJsonAsync("/api/v1/stock/receive", new { warehouse = north, item = "masks", quantity = i }))
+                .OkJsonAsync(HttpStatusCode.Created);
+        }
+
+        await (await keeper.PostJsonAsync("/api/v1/stock/transfer", new { from = north, to = south, item = "masks", quantity = 2 }))
+            .OkJsonAsync(HttpStatusCode.Created);
+        app.Clock.Advance(TimeSpan.FromSeconds(1));
+        await integrator.IntegrateNowAsync(CancellationToken.None);
+        for (var i = 4; i <= 5; i++)
+        {
+            await (await keeper.PostJsonAsync("/api/v1/stock/receive", new { warehouse = north, item = "masks", quantity = i }))
+                .OkJsonAsync(HttpStatusCode.Created);
+        }
+
+        // Newest first across the pending tail (5, 4) and the integrated part found through the postings (transfer, 3, 2, 1).
+        using var anonymous = app.Anonymous();
+        var items = new List<JsonElement>();
+        long? before = null;
+        do
+        {
+            var page = await anonymous.GetJsonAsync($"/api/v1/public/ledger/search?warehouse={north}&limit=2" + (before is { } b ? $"&before={b}" : ""));
+            items.AddRange(page.GetProperty("items").EnumerateArray());
+            before = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetInt64();
+        }
+        while (before is not null);
+
+        Assert.Equal(["5", "4", "2", "3", "2", "1"], items.Select(e => Text(Body(e), "quantity")).ToList());
+        Assert.Equal(["pending", "pending", "included", "included", "included", "included"],
+            items.Select(e => e.GetProperty("status").GetProperty("state").GetString()).ToList());
+        Assert.Equal(LedgerEntryKinds.Transfer, items[2].GetProperty("kind").GetString());
+
+        // The receiving warehouse finds the integrated transfer too, through its own posting.
+        var atSouth = Assert.Single(await SearchAsync(app, $"warehouse={south}"));
+        Assert.Equal(items[2].GetProperty("entryId").GetInt64(), atSouth.GetProperty("entryId").GetInt64());
+        Assert.Equal("included", atSouth.GetProperty("status").GetProperty("state").GetString());
     }
 }
 

@@ -42,11 +42,57 @@ public sealed record LatestCheckpoint(long Size, string RootHash, DateTimeOffset
 /// </summary>
 public static class LedgerSearch
 {
+    /// <remarks>
+    /// A need, party or warehouse goes through the integrator's search postings (<see cref="LedgerSearchPosting"/>) for the
+    /// integrated part of the log, and through a scan of the pending tail (entries after the last leaf: at most one
+    /// integration interval's worth) for the rest, so an entry is found from the moment it is accepted. Other searches
+    /// (item, kind, or none) read the entries newest first.
+    /// </remarks>
     public static async Task<LedgerSearchResult> FindAsync(CrisisOpsDbContext db, LedgerQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(query);
-        var entries = db.LedgerEntries.AsNoTracking();
+        var wanted = query.Limit + 1;
+        List<LedgerEntry> page;
+        if (PostingKey(query) is { } key)
+        {
+            var lastIntegrated = await db.LedgerLeaves.AsNoTracking().MaxAsync(l => (long?)l.EntryId, ct) ?? 0;
+            page = await Filtered(db.LedgerEntries.AsNoTracking().Where(e => e.Id > lastIntegrated), query)
+                .OrderByDescending(e => e.Id).Take(wanted).ToListAsync(ct);
+            if (page.Count < wanted)
+            {
+                var before = query.Before ?? long.MaxValue;
+                var posted = from p in db.LedgerSearch.AsNoTracking()
+                             where p.Key == key && p.EntryId <= lastIntegrated && p.EntryId < before
+                             join e in db.LedgerEntries.AsNoTracking() on p.EntryId equals e.Id
+                             orderby p.EntryId descending
+                             select e;
+                page.AddRange(await Filtered(posted, query with { Before = null }).Take(wanted - page.Count).ToListAsync(ct));
+            }
+        }
+        else
+        {
+            page = await Filtered(db.LedgerEntries.AsNoTracking(), query).OrderByDescending(e => e.Id).Take(wanted).ToListAsync(ct);
+        }
+
+        var shown = page.Take(query.Limit).ToList();
+        var statuses = await StatusesAsync(db, [.. shown.Select(e => e.Id)], ct);
+        return new LedgerSearchResult(
+            [.. shown.Select(e => new LedgerSearchItem(e.Id, e.Kind, e.SchemaVersion, e.Time, e.RegionCode, e.NeedNumber, e.WarehouseCode, e.Party,
+                e.ItemCode, e.Body, Convert.ToBase64String(e.LeafHash), e.AcceptedAt, statuses[e.Id]))],
+            page.Count > query.Limit ? shown[^1].Id : null);
+    }
+
+    /// <summary>The posting to search by: the most selective key the query has (a need, then a party, then a warehouse).</summary>
+    private static string? PostingKey(LedgerQuery query) =>
+        query.Need is { } need ? LedgerSearchPosting.KeyOf(LedgerSearchPosting.Need, need)
+        : query.Party is { } party ? LedgerSearchPosting.KeyOf(LedgerSearchPosting.Party, party)
+        : query.Warehouse is { } warehouse ? LedgerSearchPosting.KeyOf(LedgerSearchPosting.Warehouse, warehouse)
+        : null;
+
+    /// <summary>Every condition of the query on the entries' own columns (the posting, where used, has already chosen the key).</summary>
+    private static IQueryable<LedgerEntry> Filtered(IQueryable<LedgerEntry> entries, LedgerQuery query)
+    {
         if (query.Need is { } need)
         {
             entries = entries.Where(e => e.NeedNumber == need);
@@ -82,13 +128,7 @@ public static class LedgerSearch
             entries = entries.Where(e => e.Id < before);
         }
 
-        var page = await entries.OrderByDescending(e => e.Id).Take(query.Limit + 1).ToListAsync(ct);
-        var shown = page.Take(query.Limit).ToList();
-        var statuses = await StatusesAsync(db, [.. shown.Select(e => e.Id)], ct);
-        return new LedgerSearchResult(
-            [.. shown.Select(e => new LedgerSearchItem(e.Id, e.Kind, e.SchemaVersion, e.Time, e.RegionCode, e.NeedNumber, e.WarehouseCode, e.Party,
-                e.ItemCode, e.Body, Convert.ToBase64String(e.LeafHash), e.AcceptedAt, statuses[e.Id]))],
-            page.Count > query.Limit ? shown[^1].Id : null);
+        return entries;
     }
 
     /// <summary>One entry by id, with its status; null when there is none.</summary>

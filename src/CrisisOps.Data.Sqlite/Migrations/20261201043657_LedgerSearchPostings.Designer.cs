@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace CrisisOps.Data.Sqlite.Migrations
 {
     [DbContext(typeof(CrisisOpsDbContext))]
-    [Migration("20261201040229_LedgerSearchPartialIndexes")]
-    partial class LedgerSearchPartialIndexes
+    [Migration("20261201043657_LedgerSearchPostings")]
+    partial class LedgerSearchPostings
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -2144,15 +2144,6 @@ namespace CrisisOps.Data.Sqlite.Migrations
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("NeedNumber")
-                        .HasFilter("\"NeedNumber\" IS NOT NULL");
-
-                    b.HasIndex("Party")
-                        .HasFilter("\"Party\" IS NOT NULL");
-
-                    b.HasIndex("WarehouseCode")
-                        .HasFilter("\"WarehouseCode\" IS NOT NULL");
-
                     b.ToTable("ledger_entries", (string)null);
                 });
 
@@ -2174,6 +2165,20 @@ namespace CrisisOps.Data.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("ledger_leaves", (string)null);
+                });
+
+            modelBuilder.Entity("CrisisOps.Domain.Ledger.LedgerSearchPosting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(138)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key", "EntryId");
+
+                    b.ToTable("ledger_search", (string)null);
                 });
 
             modelBuilder.Entity("CrisisOps.Domain.Ledger.LedgerTile", b =>
