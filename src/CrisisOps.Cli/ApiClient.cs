@@ -66,18 +66,7 @@ internal sealed class ApiClient
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, BuildUri(path, query));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/octet-stream"));
-        return await TransportAsync(
-            async ct =>
-            {
-                using var response = await http.SendAsync(Prepare(request), HttpCompletionOption.ResponseContentRead, ct);
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw await ReadProblemAsync(response, ct);
-                }
-
-                return await response.Content.ReadAsByteArrayAsync(ct);
-            },
-            cancellationToken);
+        return await SendForBytesAsync(request, cancellationToken);
     }
 
     public Task<ApiResponse> DeleteAsync(string path, CancellationToken cancellationToken) =>
@@ -106,7 +95,12 @@ internal sealed class ApiClient
     public async Task<byte[]> PostJsonForFileAsync<TBody>(string path, TBody body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, BuildUri(path, null)) { Content = JsonContent.Create(body, options: ApiJson.Options) };
-        return await TransportAsync(
+        return await SendForBytesAsync(request, cancellationToken);
+    }
+
+    /// <summary>Sends a request whose answer is a file, not JSON: the bytes, or the problem the server answered with.</summary>
+    private Task<byte[]> SendForBytesAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        TransportAsync(
             async ct =>
             {
                 using var response = await http.SendAsync(Prepare(request), HttpCompletionOption.ResponseContentRead, ct);
@@ -118,7 +112,6 @@ internal sealed class ApiClient
                 return await response.Content.ReadAsByteArrayAsync(ct);
             },
             cancellationToken);
-    }
 
     public Task<ApiResponse> PostAsync(string path, QueryParameters? query, HttpContent content, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, BuildUri(path, query)) { Content = content }, cancellationToken);
