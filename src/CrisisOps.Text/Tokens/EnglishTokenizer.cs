@@ -29,7 +29,7 @@ public static class EnglishTokenizer
         "less", "unless", "across", "various", "previous", "serious", "dangerous", "nervous", "anxious", "famous",
         "obvious", "numerous", "chaos", "crisis", "virus", "bus", "gas", "status", "campus", "census", "bonus",
         "plus", "minus", "analysis", "diagnosis", "basis", "christmas", "whereabouts", "thanks", "lots", "ones",
-        "goes", "means", "aids", "politics", "physics", "mathematics", "economics", "measles", "diabetes",
+        "goes", "means", "ourselves", "themselves", "yourselves", "aids", "politics", "physics", "mathematics", "economics", "measles", "diabetes",
     };
 
     /// <summary>The tokens of a normalised English text: words (folded) and single punctuation or symbol tokens.</summary>
