@@ -15,7 +15,7 @@ namespace CrisisOps.Text.Lexicon;
 /// turning fully (不太及时, not very safe: half, turned); a degree before a negation strengthens (很不及时).</item>
 /// <item>After "but" (但是, however) a sentence counts what follows at 1.5 and what came before at 0.5.</item>
 /// <item>An exclamation mark makes its sentence count 1.3 (two or more: 1.5). A question does not assert what it
-/// asks about: positive words in a question count 0.3 ("安全吗？" is a worry, not reassurance).</item>
+/// asks about: positive words in a question count nothing ("安全吗？" is a worry, not reassurance).</item>
 /// </list>
 /// Words are matched as runs of one to four tokens (so 辛苦了 matches though jieba cuts 辛苦/了), longest first; a token
 /// the lists do not know is also tried as a negation or degree prefix plus a listed word (不好 → 不 + 好).
@@ -174,7 +174,7 @@ public sealed class LexiconSentimentModel : ISentimentModel
 
         if (question)
         {
-            positive *= 0.3;
+            positive = 0;
         }
 
         var emphasis = exclamations >= 2 ? 1.5 : exclamations == 1 ? 1.3 : 1;
@@ -307,16 +307,27 @@ public sealed class LexiconSentimentModel : ISentimentModel
 
     private (Entry? Entry, int Length, string Phrase) LongestMatch(IReadOnlyList<string> tokens, int at, string separator)
     {
-        for (var n = Math.Min(MaxPhraseTokens, tokens.Count - at); n >= 1; n--)
+        // Phrases of up to four word tokens, built once from the left and tried longest first.
+        Span<int> ends = stackalloc int[MaxPhraseTokens];
+        var builder = new StringBuilder();
+        var count = 0;
+        for (var n = 0; n < MaxPhraseTokens && at + n < tokens.Count && TextTokens.IsWord(tokens[at + n]); n++)
         {
-            var run = tokens.Skip(at).Take(n).ToArray();
-            if (run.Any(t => !TextTokens.IsWord(t)))
+            if (n > 0)
             {
-                continue;
+                builder.Append(separator);
             }
 
-            var phrase = string.Join(separator, run);
-            if (_entries.TryGetValue(phrase, out var entry))
+            builder.Append(tokens[at + n]);
+            ends[n] = builder.Length;
+            count++;
+        }
+
+        var text = builder.ToString();
+        var lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var n = count; n >= 1; n--)
+        {
+            if (lookup.TryGetValue(text.AsSpan(0, ends[n - 1]), out var phrase, out var entry))
             {
                 return (entry, n, phrase);
             }
