@@ -27,7 +27,7 @@ public static class StopWords
         "随着", "为了", "替", "朝", "离", "趁", "凭",
         // conjunctions
         "而", "而且", "并且", "并", "或", "或者", "还是", "但", "但是", "可是", "不过", "然而", "却", "因为", "所以", "因此",
-        "于是", "如果", "假如", "要是", "只要", "只有", "即使", "虽然", "虽", "尽管", "既然", "那么", "然后", "接着", "而是",
+        "于是", "如果", "假如", "要是", "只要", "只有", "即使", "虽然", "虽", "尽管", "既然", "然后", "接着", "而是",
         "不但", "不仅", "甚至", "以便", "以免", "否则", "无论", "不管", "况且", "何况", "总之", "例如", "比如",
         // adverbs of time, scope, frequency and tone
         "也", "都", "还", "又", "再", "才", "就", "只", "仅", "已", "已经", "曾", "曾经", "正", "正在", "将", "将要", "刚",
@@ -38,7 +38,7 @@ public static class StopWords
         "恐怕", "只是", "就算", "还有", "另外", "此外", "同时", "随时", "然", "啥", "咋", "嗯", "哎", "唉", "喂",
         // negation and degree words: they shape sentiment, not topics
         "不", "没", "没有", "未", "别", "无", "非", "莫", "勿", "并非", "不是", "很", "太", "非常", "特别", "十分", "极",
-        "极其", "最", "更", "更加", "比较", "较", "挺", "蛮", "有点", "有些", "稍", "稍微", "略", "相当", "真", "真的", "好",
+        "极其", "最", "更", "更加", "比较", "较", "挺", "蛮", "有点", "稍", "稍微", "略", "相当", "真", "真的", "好",
     };
 
     public static IReadOnlySet<string> English { get; } = new HashSet<string>(StringComparer.Ordinal)
@@ -65,11 +65,11 @@ public static class StopWords
         "thus", "hence", "meanwhile", "otherwise", "instead",
         // adverbs and fillers
         "here", "there", "now", "just", "only", "even", "still", "already", "again", "ever", "always", "often",
-        "sometimes", "soon", "yet", "ago", "today", "yesterday", "tomorrow", "then", "too", "very", "really", "quite",
-        "rather", "somewhat", "pretty", "extremely", "so", "almost", "maybe", "perhaps", "actually", "anyway", "well",
+        "sometimes", "soon", "ago", "today", "yesterday", "tomorrow", "too", "very", "really", "quite",
+        "rather", "somewhat", "pretty", "extremely", "almost", "maybe", "perhaps", "actually", "anyway", "well",
         "oh", "ok", "okay", "yes", "yeah", "please", "etc", "s", "t", "d", "ll", "m", "re", "ve",
         // negation: it shapes sentiment, not topics
-        "not", "no", "n't", "never", "none", "nothing", "nor", "without", "hardly", "barely",
+        "not", "no", "n't", "never", "none", "nothing", "without", "hardly", "barely",
     };
 
     /// <summary>Whether a word is a stop word in the given language's list (Latin words inside Chinese text use the English list).</summary>
