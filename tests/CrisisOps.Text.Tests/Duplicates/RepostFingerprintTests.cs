@@ -1,4 +1,5 @@
-using CrisisOps.Testing;
+using System.Diagnostics;
+using System.Globalization;
 using CrisisOps.Text.Duplicates;
 
 namespace CrisisOps.Text.Tests.Duplicates;
@@ -65,5 +66,39 @@ public sealed class RepostFingerprintTests
         // The same texts' near-twins (two reviews from one template) may attract an edit; rarely.
         Assert.True(elsewhere <= reviews.Count / 100, $"{elsewhere} edits joined another review's group");
         Assert.True(recall >= minimumRecall, $"recall {recall:P1} at {length} characters");
+    }
+
+    [Fact]
+    public void Grouper_DistinctReviewsThenReposts_ReportsSpeed()
+    {
+        var reviews = ChnSentiCorp.Reviews().ToList();
+        var grouper = new RepostGrouper();
+        var at = DateTimeOffset.UnixEpoch;
+        grouper.Add("warm-up", "预热一次，让正则表达式先编译", at);
+
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < reviews.Count; i++)
+        {
+            grouper.Add($"r{i}", reviews[i], at);
+        }
+
+        var distinct = watch.Elapsed;
+        watch.Restart();
+        for (var i = 0; i < reviews.Count; i++)
+        {
+            grouper.Add($"rt{i}", $"转发微博 //@网友{i}: {reviews[i]} http://t.cn/{i}", at);
+        }
+
+        var reposts = watch.Elapsed;
+        var report = string.Create(CultureInfo.InvariantCulture,
+            $"Repost grouping: {reviews.Count} ChnSentiCorp reviews (avg {reviews.Average(r => r.Length):F0} chars) at {reviews.Count / distinct.TotalSeconds:F0} posts/s as new posts, " +
+            $"{reviews.Count / reposts.TotalSeconds:F0} posts/s as reposts; {grouper.GroupCount - 1} groups");
+        TestContext.Current.TestOutputHelper?.WriteLine(report);
+        if (Environment.GetEnvironmentVariable("CRISISOPS_TEXT_REPORT") is { Length: > 0 } reportPath)
+        {
+            File.AppendAllText(reportPath, report + Environment.NewLine);
+        }
+
+        Assert.True(reviews.Count / distinct.TotalSeconds > 1_000, report);
     }
 }
