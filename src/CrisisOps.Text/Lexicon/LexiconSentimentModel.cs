@@ -132,56 +132,40 @@ public sealed class LexiconSentimentModel : ISentimentModel
         return new LexiconReading(new Sentiment(label, score), total, hits);
     }
 
+    // A sentence's terms with their final values (after contrast, question and exclamation), so the hits add up to the sum.
     private static double ScoreSentence(List<Unit> units, int start, int end, int exclamations, bool question, List<LexiconHit> hits)
     {
-        double positive = 0, negative = 0, contrast = 1;
-        var hitsBefore = hits.Count;
+        var terms = new List<(string Term, double Value)>();
+        double contrast = 1;
         for (var i = start; i < end; i++)
         {
             var unit = units[i];
             if (unit.Kind == UnitKind.Contrast)
             {
-                positive *= 0.5;
-                negative *= 0.5;
-                contrast = 1.5;
-                continue;
-            }
+                for (var k = 0; k < terms.Count; k++)
+                {
+                    terms[k] = (terms[k].Term, terms[k].Value * 0.5);
+                }
 
-            double value;
-            if (unit.Kind == UnitKind.Sentiment)
+                contrast = 1.5;
+            }
+            else if (unit.Kind == UnitKind.Sentiment)
             {
-                value = unit.Weight * Modifier(units, start, i) * contrast;
+                terms.Add((unit.Token, unit.Weight * Modifier(units, start, i) * contrast));
             }
             else if (unit.Kind == UnitKind.Modifier && unit.Entry!.PersonNegation && !TurnsAWord(units, i, end))
             {
-                value = PersonNegationWeight * contrast;
+                terms.Add((unit.Token, PersonNegationWeight * contrast));
             }
-            else
-            {
-                continue;
-            }
-
-            hits.Add(new LexiconHit(unit.Token, value));
-            if (value > 0)
-            {
-                positive += value;
-            }
-            else
-            {
-                negative += value;
-            }
-        }
-
-        if (question)
-        {
-            positive = 0;
         }
 
         var emphasis = exclamations >= 2 ? 1.5 : exclamations == 1 ? 1.3 : 1;
-        var sum = (positive + negative) * emphasis;
-        if (hits.Count > hitsBefore && (question || emphasis != 1))
+        double sum = 0;
+        foreach (var (term, value) in terms)
         {
-            hits.Add(new LexiconHit(question ? "?" : "!", 0));
+            var final = (question && value > 0 ? 0 : value) * emphasis;
+            hits.Add(new LexiconHit(term, final));
+            sum += final;
         }
 
         return sum;

@@ -158,6 +158,17 @@ public sealed class LexiconSentimentModelTests
         Assert.Contains(hits, h => h.Term == "辛苦了" && h.Value > 0);
     }
 
+    [Theory]
+    [InlineData("志愿者很热心，但是物资严重短缺！！安置点安全吗？没人管。")]
+    [InlineData("Thanks to the crews, but we are still waiting. Is the water safe? Nobody knows!")]
+    public void Read_Hits_AddUpToTheTotal(string text)
+    {
+        var reading = Model.Read(TextTokens.Create(text));
+
+        Assert.NotEmpty(reading.Hits);
+        Assert.Equal(reading.Total, reading.Hits.Sum(h => h.Value), 9);
+    }
+
     [Fact]
     public void Score_NoSentimentWords_IsNeutralZero()
     {
