@@ -56,7 +56,7 @@ public sealed class TextTokens
             return false;
         }
 
-        var list = detection.Language == TextLanguage.Chinese ? CutChinese(normalized) : EnglishTokenizer.Tokenize(normalized);
+        var list = detection.Language == TextLanguage.Chinese ? CutChinese(normalized) : CutEnglish(normalized);
         tokens = new TextTokens(normalized, detection.Language, list);
         return true;
     }
@@ -85,6 +85,25 @@ public sealed class TextTokens
         }
 
         return false;
+    }
+
+    // Our tokenizer, with any run of Han characters in an English post cut by jieba rather than kept as one "word".
+    private static List<string> CutEnglish(string normalized)
+    {
+        var tokens = new List<string>();
+        foreach (var token in EnglishTokenizer.Tokenize(normalized))
+        {
+            if (token.Any(c => c is >= '\u3400' and <= '\u9FFF'))
+            {
+                tokens.AddRange(CutChinese(token));
+            }
+            else
+            {
+                tokens.Add(token);
+            }
+        }
+
+        return tokens;
     }
 
     // jieba cuts by UTF-16 unit and splits a surrogate pair (an emoji, a rare Han character) into two broken tokens,
@@ -119,9 +138,15 @@ public sealed class TextTokens
 
     private static void Cut(string text, int start, int end, List<string> tokens)
     {
-        if (end > start)
+        if (end <= start)
         {
-            tokens.AddRange(ChineseSegmenter.Shared.Cut(text[start..end]));
+            return;
+        }
+
+        // English words inside a Chinese post fold as in an English one (supplies → supply).
+        foreach (var word in ChineseSegmenter.Shared.Cut(text[start..end]))
+        {
+            tokens.Add(EnglishTokenizer.FoldPlural(word));
         }
     }
 }

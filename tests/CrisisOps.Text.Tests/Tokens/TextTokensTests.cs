@@ -71,6 +71,27 @@ public sealed class TextTokensTests
     }
 
     [Fact]
+    public void Create_HanInsideEnglishPost_IsSegmented()
+    {
+        var tokens = TextTokens.Create("We are stuck near 地铁五号线沙口路站, water is rising, please send boats");
+
+        Assert.Equal(TextLanguage.English, tokens.Language);
+        Assert.DoesNotContain("地铁五号线沙口路站", tokens.Words);
+        Assert.Contains("地铁", tokens.Words);
+        Assert.Contains("boat", tokens.Words);
+    }
+
+    [Fact]
+    public void Create_LatinInsideChinesePost_FoldsPlurals()
+    {
+        var tokens = TextTokens.Create("志愿者送来了batteries和candles，谢谢");
+
+        Assert.Equal(TextLanguage.Chinese, tokens.Language);
+        Assert.Contains("battery", tokens.Words);
+        Assert.Contains("candle", tokens.Words);
+    }
+
+    [Fact]
     public void Create_RareHanOutsideBmp_StaysWhole()
     {
         var tokens = TextTokens.Create("𠀀村被淹了");
