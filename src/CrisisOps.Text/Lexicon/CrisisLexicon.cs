@@ -100,7 +100,7 @@ public static class CrisisLexicon
 
     public static IReadOnlyList<string> EnglishPositive1 { get; } =
     [
-        "good", "fine", "better", "improving", "improved", "working", "enough", "sufficient", "available", "hope", "hopeful",
+        "good", "fine", "better", "improving", "improved", "working", "enough", "sufficient", "available", "hopeful",
         "glad", "happy", "nice", "smooth", "fast", "helped", "helping", "support", "clear", "easy", "okay now", "recovering",
         "stable", "open again", "volunteer", "donation", "donated", "free", "cheap", "quiet", "spacious", "convenient",
         "useful", "effective", "polite", "patient", "careful", "ready", "prepared", "finally", "luckily", "fortunately",
@@ -184,6 +184,17 @@ public static class CrisisLexicon
     /// 好多 is "a lot of". Listed so the prefix rule leaves them alone.
     /// </summary>
     public static IReadOnlyList<string> NotSentiment { get; } = ["不少", "不久", "好多", "好几", "不断", "差不多", "不一定", "不管", "不得不", "无论"];
+
+    /// <summary>
+    /// Words that make the rest of their clause a wish, a request or a condition, not a fact: "希望尽快恢复供电" and
+    /// "hope power is restored soon" do not say power is back, so positive words after them in the sentence count nothing.
+    /// </summary>
+    public static IReadOnlyList<string> Wishes { get; } =
+    [
+        "希望", "盼望", "期盼", "期待", "请求", "恳请", "请", "能不能", "可不可以", "能否", "什么时候", "何时",
+        "啥时候", "如果", "要是", "假如", "但愿", "祈祷", "尽快", "赶紧", "赶快", "早日",
+        "hope", "hopefully", "wish", "when will", "if", "please", "pray", "praying", "need", "asap",
+    ];
 
     /// <summary>"But": what follows it in the sentence counts more than what came before.</summary>
     public static IReadOnlyList<string> Contrasts { get; } = ["但", "但是", "可是", "不过", "然而", "可", "只是", "but", "however", "yet", "though"];

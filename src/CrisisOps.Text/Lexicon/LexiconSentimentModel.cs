@@ -15,7 +15,8 @@ namespace CrisisOps.Text.Lexicon;
 /// turning fully (不太及时, not very safe: half, turned); a degree before a negation strengthens (很不及时).</item>
 /// <item>After "but" (但是, however) a sentence counts what follows at 1.5 and what came before at 0.5.</item>
 /// <item>An exclamation mark makes its sentence count 1.3 (two or more: 1.5). A question does not assert what it
-/// asks about: positive words in a question count nothing ("安全吗？" is a worry, not reassurance).</item>
+/// asks about: positive words in a question count nothing ("安全吗？" is a worry, not reassurance). Nor does a wish
+/// or request: after 希望, 尽快, please, hope… positive words in the rest of the sentence count nothing (希望尽快恢复供电).</item>
 /// </list>
 /// Words are matched as runs of one to four tokens (so 辛苦了 matches though jieba cuts 辛苦/了), longest first; a token
 /// the lists do not know is also tried as a negation or degree prefix plus a listed word (不好 → 不 + 好).
@@ -78,6 +79,11 @@ public sealed class LexiconSentimentModel : ISentimentModel
             Get(word);
         }
 
+        foreach (var word in CrisisLexicon.Wishes)
+        {
+            Get(word).Wish = true;
+        }
+
         foreach (var word in CrisisLexicon.Contrasts)
         {
             Get(word).Contrast = true;
@@ -137,10 +143,16 @@ public sealed class LexiconSentimentModel : ISentimentModel
     {
         var terms = new List<(string Term, double Value)>();
         double contrast = 1;
+        var wish = false;
         for (var i = start; i < end; i++)
         {
             var unit = units[i];
-            if (unit.Kind == UnitKind.Contrast)
+            // A request runs on over commas ("请尽快送物资，保障老人安全"), so a wish lasts to the end of the sentence.
+            if (unit.Kind == UnitKind.Wish)
+            {
+                wish = true;
+            }
+            else if (unit.Kind == UnitKind.Contrast)
             {
                 for (var k = 0; k < terms.Count; k++)
                 {
@@ -151,7 +163,8 @@ public sealed class LexiconSentimentModel : ISentimentModel
             }
             else if (unit.Kind == UnitKind.Sentiment)
             {
-                terms.Add((unit.Token, unit.Weight * Modifier(units, start, i) * contrast));
+                var value = unit.Weight * Modifier(units, start, i) * contrast;
+                terms.Add((unit.Token, wish && value > 0 ? 0 : value));
             }
             else if (unit.Kind == UnitKind.Modifier && unit.Entry!.PersonNegation && !TurnsAWord(units, i, end))
             {
@@ -348,6 +361,11 @@ public sealed class LexiconSentimentModel : ISentimentModel
             return new Unit(UnitKind.Sentiment, token, entry, entry.Weight);
         }
 
+        if (entry.Wish)
+        {
+            return new Unit(UnitKind.Wish, token, entry, 0);
+        }
+
         return new Unit(entry.IsModifier ? UnitKind.Modifier : UnitKind.Other, token, entry, 0);
     }
 
@@ -401,7 +419,7 @@ public sealed class LexiconSentimentModel : ISentimentModel
         var text = new StringBuilder();
         foreach (var (key, e) in _entries.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            text.Append(CultureInfo.InvariantCulture, $"{key}\t{e.Weight}\t{e.Negation}\t{e.PersonNegation}\t{e.Degree}\t{e.NegatedDegree}\t{e.Contrast}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{key}\t{e.Weight}\t{e.Negation}\t{e.PersonNegation}\t{e.Degree}\t{e.NegatedDegree}\t{e.Contrast}\t{e.Wish}\n");
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..8];
@@ -413,6 +431,7 @@ public sealed class LexiconSentimentModel : ISentimentModel
         Sentiment,
         Modifier,
         Contrast,
+        Wish,
         ClauseBreak,
         SentenceEnd,
     }
@@ -432,6 +451,8 @@ public sealed class LexiconSentimentModel : ISentimentModel
         public bool NegatedDegree { get; set; }
 
         public bool Contrast { get; set; }
+
+        public bool Wish { get; set; }
 
         public bool IsModifier => Negation || Degree > 0 || NegatedDegree;
     }

@@ -143,6 +143,22 @@ public sealed class LexiconSentimentModelTests
         Assert.NotEqual(SentimentLabel.Positive, Score("安置点安全吗？").Label);
     }
 
+    [Theory]
+    [InlineData("希望尽快恢复供电")]
+    [InlineData("请尽快把物资送到安置点，保障老人安全")]
+    [InlineData("We hope the power is restored soon.")]
+    [InlineData("Please keep the shelter safe for the children.")]
+    public void Score_WishesAndRequests_DoNotAssertTheGoodTheyAskFor(string text)
+    {
+        Assert.NotEqual(SentimentLabel.Positive, Score(text).Label);
+    }
+
+    [Fact]
+    public void Score_Wish_EndsWithTheSentence()
+    {
+        Assert.Equal(SentimentLabel.Positive, Score("希望大家注意。供电已经恢复了").Label);
+    }
+
     [Fact]
     public void Score_Emoji_Count()
     {
