@@ -4,7 +4,7 @@ namespace CrisisOps.Text.Tokens;
 
 /// <summary>
 /// English words of our own making, on normalised (lower-case) text: a word is a run of letters and digits, with
-/// apostrophes inside it. Contractions give their negation its own token ("don't" → do, n't) so negation rules see it;
+/// apostrophes and hyphens inside it. Contractions give their negation its own token ("don't" → do, n't) so negation rules see it;
 /// possessives and the other clitics ('s, 're, 'll…) are dropped; plurals fold to the singular by spelling rules
 /// (supplies → supply, shelters → shelter, boxes → box), with the function words that merely end in s left alone.
 /// Each punctuation mark or symbol is a token of its own, so callers can find clause boundaries.
@@ -42,8 +42,9 @@ public static class EnglishTokenizer
         for (var i = 0; i < runes.Length; i++)
         {
             var rune = runes[i];
-            var apostropheInWord = rune.Value == '\'' && word.Length > 0 && i + 1 < runes.Length && Rune.IsLetter(runes[i + 1]);
-            if (Rune.IsLetterOrDigit(rune) || apostropheInWord)
+            // Apostrophes and hyphens inside a word keep it whole: don't, life-threatening, cover-up.
+            var joinsWord = rune.Value is '\'' or '-' && word.Length > 0 && i + 1 < runes.Length && Rune.IsLetterOrDigit(runes[i + 1]);
+            if (Rune.IsLetterOrDigit(rune) || joinsWord)
             {
                 word.Append(rune.ToString());
                 continue;

@@ -39,6 +39,7 @@ public sealed class LexiconSentimentModelTests
     [InlineData("The distribution is unfair, families on our street got nothing.")]
     [InlineData("Nobody came. Three days without power and no food.")]
     [InlineData("There is a shortage of drinking water at the shelter.")]
+    [InlineData("Conditions in the basement are life-threatening.")]
     public void Score_NegativeCrisisPosts_AreNegative(string text)
     {
         var sentiment = Score(text);

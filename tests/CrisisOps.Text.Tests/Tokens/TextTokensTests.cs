@@ -44,6 +44,15 @@ public sealed class TextTokensTests
         Assert.Contains(";", tokens.Tokens);
     }
 
+    [Fact]
+    public void Create_English_KeepsHyphenatedWordsWhole()
+    {
+        var tokens = TextTokens.Create("A life-threatening cover-up - 3-day outage");
+
+        Assert.Equal(["a", "life-threatening", "cover-up", "3-day", "outage"], tokens.Words);
+        Assert.Contains("-", tokens.Tokens);
+    }
+
     [Theory]
     [InlineData("news", "news")]
     [InlineData("crisis", "crisis")]
