@@ -10,7 +10,7 @@ namespace CrisisOps.Text.Model;
 /// <param name="Seed">Seeds the order of rows in each epoch; the same data and seed give the same weights.</param>
 public sealed record TrainingOptions(int Epochs, double LearningRate, double L2, bool NaiveBayes, int Seed)
 {
-    public static TrainingOptions Default { get; } = new(Epochs: 10, LearningRate: 0.5, L2: 1e-6, NaiveBayes: true, Seed: 1);
+    public static TrainingOptions Default { get; } = new(Epochs: 10, LearningRate: 0.2, L2: 3e-4, NaiveBayes: true, Seed: 1);
 
     /// <exception cref="ArgumentException">A value out of range.</exception>
     public void Validate()
