@@ -40,7 +40,7 @@ public sealed class ModelFileException(ModelFileProblem problem, string message)
 ///  8  2  format version (1)
 /// 10  1  model kind (1 = LR, 2 = NB-LR)
 /// 11  1  bucket bits
-/// 12  1  char n-gram min      13  1  char n-gram max      14  1  word n-gram max   15 1 reserved (0)
+/// 12  1  char n-gram min      13  1  char n-gram max      14  1  word n-gram max   15 1 flags (bit 0: classes balanced)
 /// 16  4  feature hash seed
 /// 20  4  epochs               24  8  learning rate (f64)  32  8  L2 (f64)          40 4 training seed
 /// 44 32  SHA-256 of the training file
@@ -90,6 +90,7 @@ public static class ModelFile
         s[12] = (byte)config.CharMin;
         s[13] = (byte)config.CharMax;
         s[14] = (byte)config.WordMax;
+        s[15] = (byte)(p.Training.BalanceClasses ? 1 : 0);
         BinaryPrimitives.WriteUInt32LittleEndian(s[16..], config.HashSeed);
         BinaryPrimitives.WriteInt32LittleEndian(s[20..], p.Training.Epochs);
         BinaryPrimitives.WriteDoubleLittleEndian(s[24..], p.Training.LearningRate);
@@ -190,6 +191,11 @@ public static class ModelFile
             throw new ModelFileException(ModelFileProblem.Malformed, string.Create(CultureInfo.InvariantCulture, $"Unknown model kind {s[10]}."));
         }
 
+        if ((s[15] & ~1) != 0)
+        {
+            throw new ModelFileException(ModelFileProblem.Malformed, string.Create(CultureInfo.InvariantCulture, $"Unknown flags {s[15]:X2}."));
+        }
+
         var config = new FeatureConfig(s[11], s[12], s[13], s[14], BinaryPrimitives.ReadUInt32LittleEndian(s[16..]));
         try
         {
@@ -211,7 +217,8 @@ public static class ModelFile
             BinaryPrimitives.ReadDoubleLittleEndian(s[24..]),
             BinaryPrimitives.ReadDoubleLittleEndian(s[32..]),
             kind == ModelKind.NaiveBayesLogisticRegression,
-            BinaryPrimitives.ReadInt32LittleEndian(s[40..]));
+            BinaryPrimitives.ReadInt32LittleEndian(s[40..]),
+            (s[15] & 1) != 0);
         var metrics = new ClassificationMetrics(
             BinaryPrimitives.ReadInt32LittleEndian(s[88..]),
             BinaryPrimitives.ReadInt32LittleEndian(s[92..]),
