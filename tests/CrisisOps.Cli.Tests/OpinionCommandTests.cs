@@ -84,6 +84,21 @@ public sealed class OpinionCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_WithWords_RecordsWordNgramsInTheModel()
+    {
+        var model = Path.Combine(files.Path, "model.cosm");
+        var data = Reviews("train.csv", 200, 10);
+
+        var train = await cli.RunAsync(null, "opinion", "train", "--data", data, "--out", model, "--words");
+        var evaluate = await cli.RunAsync(null, "opinion", "evaluate", "--model", model, "--data", data, "--json");
+
+        Assert.True(train.ExitCode == ExitCodes.Success, train.Stderr);
+        var features = JsonDocument.Parse(evaluate.Stdout).RootElement.GetProperty("model").GetProperty("features");
+        Assert.Equal(2, features.GetProperty("wordMax").GetInt32());
+        Assert.Equal(21, features.GetProperty("bucketBits").GetInt32());
+    }
+
+    [Fact]
     public async Task Train_WhenSomeRowsAreBad_ListsThemAndTrainsOnTheRest()
     {
         var model = Path.Combine(files.Path, "model.cosm");

@@ -31,7 +31,8 @@ internal static class OpinionCommands
         var output = new Option<FileInfo>("--out") { Description = Strings.Opinion_OptionOut, HelpName = "MODEL", Required = true };
         var seed = new Option<int>("--seed") { Description = Strings.Opinion_OptionSeed, HelpName = "N", DefaultValueFactory = _ => TrainingOptions.Default.Seed };
         var epochs = new Option<int>("--epochs") { Description = Strings.Opinion_OptionEpochs, HelpName = "N", DefaultValueFactory = _ => TrainingOptions.Default.Epochs };
-        var command = new Command("train", Strings.Opinion_CommandTrain) { data, output, seed, epochs };
+        var words = new Option<bool>("--words") { Description = Strings.Opinion_OptionWords };
+        var command = new Command("train", Strings.Opinion_CommandTrain) { data, output, seed, epochs, words };
         runtime.SetAction(command, async (context, parseResult, cancellationToken) =>
         {
             var options = TrainingOptions.Default with { Seed = parseResult.GetValue(seed), Epochs = parseResult.GetValue(epochs) };
@@ -45,7 +46,7 @@ internal static class OpinionCommands
             var labelled = Read(file);
             var createdAt = context.Environment.TimeProvider.GetUtcNow();
             var model = await RunWithProgressAsync(context, Localized.Format(Strings.Opinion_Training, labelled.Rows.Count),
-                progress => SentimentTrainer.Train(labelled, FeatureConfig.Default, options, createdAt, progress, cancellationToken),
+                progress => SentimentTrainer.Train(labelled, parseResult.GetValue(words) ? FeatureConfig.WithWords : FeatureConfig.Default, options, createdAt, progress, cancellationToken),
                 cancellationToken);
             try
             {

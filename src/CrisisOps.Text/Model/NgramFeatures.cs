@@ -15,8 +15,14 @@ namespace CrisisOps.Text.Model;
 /// <param name="HashSeed">Seed of the feature hash, so that two models can be made to disagree on collisions.</param>
 public sealed record FeatureConfig(int BucketBits, int CharMin, int CharMax, int WordMax, uint HashSeed)
 {
-    /// <summary>The configuration the documentation measures: 2^21 buckets, characters 1–3, words and word bigrams.</summary>
-    public static FeatureConfig Default { get; } = new(21, 1, 3, 2, 0x9E3779B9u);
+    /// <summary>
+    /// The default: 2^21 buckets, characters 1–3, no words. On the validation split it ties with <see cref="WithWords"/>
+    /// (docs/opinion-model.md) and is about six times as fast, because jieba alone runs below the 5,000 sentences/s goal.
+    /// </summary>
+    public static FeatureConfig Default { get; } = new(21, 1, 3, 0, 0x9E3779B9u);
+
+    /// <summary>Characters 1–3 plus jieba's words and word bigrams: the same accuracy here, at jieba's speed.</summary>
+    public static FeatureConfig WithWords { get; } = Default with { WordMax = 2 };
 
     public int Buckets => 1 << BucketBits;
 

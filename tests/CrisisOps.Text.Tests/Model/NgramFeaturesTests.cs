@@ -4,13 +4,13 @@ namespace CrisisOps.Text.Tests.Model;
 
 public sealed class NgramFeaturesTests
 {
-    private static readonly NgramFeatures Features = new(FeatureConfig.Default);
+    private static readonly NgramFeatures Features = new(FeatureConfig.WithWords);
 
     [Fact]
     public void Extract_IsSortedDistinctAndTheSameEveryTime()
     {
         var first = Features.Extract("房间很干净，服务态度很好，下次还来！");
-        var second = new NgramFeatures(FeatureConfig.Default).Extract("房间很干净，服务态度很好，下次还来！");
+        var second = new NgramFeatures(FeatureConfig.WithWords).Extract("房间很干净，服务态度很好，下次还来！");
 
         Assert.Equal(first, second);
         Assert.Equal(first.Order().Distinct(), first);
@@ -26,7 +26,7 @@ public sealed class NgramFeaturesTests
     [Fact]
     public void Extract_WhenSeedDiffers_GivesOtherBuckets()
     {
-        var other = new NgramFeatures(FeatureConfig.Default with { HashSeed = 12345 });
+        var other = new NgramFeatures(FeatureConfig.WithWords with { HashSeed = 12345 });
 
         Assert.NotEqual(Features.Extract("物资短缺"), other.Extract("物资短缺"));
     }
@@ -40,7 +40,7 @@ public sealed class NgramFeaturesTests
     [Fact]
     public void Extract_WhenWordsAreOff_HasOnlyCharacterNgrams()
     {
-        var charsOnly = new NgramFeatures(FeatureConfig.Default with { WordMax = 0 });
+        var charsOnly = new NgramFeatures(FeatureConfig.Default);
 
         // 3 characters: 3 unigrams + 2 bigrams + 1 trigram (barring collisions in 2^21 buckets).
         Assert.Equal(6, charsOnly.Extract("不干净").Length);

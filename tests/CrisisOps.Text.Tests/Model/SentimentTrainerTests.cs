@@ -4,7 +4,7 @@ namespace CrisisOps.Text.Tests.Model;
 
 public sealed class SentimentTrainerTests
 {
-    private static readonly FeatureConfig Small = FeatureConfig.Default with { BucketBits = 16 };
+    private static readonly FeatureConfig Small = FeatureConfig.WithWords with { BucketBits = 16 };
 
     /// <summary>Short reviews from a few templates: enough for a linear model to learn which words carry the feeling.</summary>
     private static LabelledData Corpus(int count, int seed)
