@@ -42,7 +42,7 @@ public sealed record FeatureConfig(int BucketBits, int CharMin, int CharMax, int
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"chars {CharMin}-{CharMax}, words 1-{WordMax}, 2^{BucketBits} buckets");
+        $"chars {CharMin}-{CharMax}, {(WordMax == 0 ? "no words" : $"words 1-{WordMax}")}, 2^{BucketBits} buckets");
 }
 
 /// <summary>
