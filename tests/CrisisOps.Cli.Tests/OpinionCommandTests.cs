@@ -107,7 +107,7 @@ public sealed class OpinionCommandTests : IDisposable
         var result = await cli.RunAsync(null, "opinion", "train", "--data", data, "--out", model);
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.Stderr);
-        Assert.Contains("2 rows refused", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Rows refused: 2", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("line 202: label \"7\"", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("line 203: the review is empty", result.Stderr, StringComparison.Ordinal);
         Assert.True(File.Exists(model));
