@@ -22,6 +22,12 @@ if (args.Length > 0 && string.Equals(args[0], CrisisOps.Bench.Ledger.LedgerBench
     return await CrisisOps.Bench.Ledger.LedgerBenchmark.RunAsync(args[1..]);
 }
 
+// opinion: the trained sentiment model's accuracy on the held-back split and sentences/s beside jieba alone (Opinion/OpinionBenchmark.cs).
+if (args.Length > 0 && string.Equals(args[0], CrisisOps.Bench.Opinion.OpinionBenchmark.Command, StringComparison.Ordinal))
+{
+    return CrisisOps.Bench.Opinion.OpinionBenchmark.Run(args[1..]);
+}
+
 // --ingest: the HTTP load driver for reading ingest (Warning/IngestLoadDriver.cs), run once and printed; not a
 // BenchmarkDotNet suite, so BenchmarkSwitcher never sees it.
 if (args.Contains(IngestOptions.Flag, StringComparer.Ordinal))

@@ -110,6 +110,7 @@ public static class CliApp
         root.Subcommands.Add(InformationCommands.CreateReleases(runtime));
         root.Subcommands.Add(InformationCommands.CreateHotline(runtime));
         root.Subcommands.Add(LedgerCommands.Create(runtime));
+        root.Subcommands.Add(OpinionCommands.Create(runtime));
         return root;
     }
 }
