@@ -21,6 +21,8 @@ public sealed class TopicTracker
     private readonly Dictionary<long, long> _mergedInto = [];
     private readonly HashSet<string> _postIds = new(StringComparer.Ordinal);
     private readonly Dictionary<long, double> _scratch = [];
+    // Topics whose centre changed since the last merge round: only they can have become alike to another.
+    private readonly SortedSet<long> _changed = [];
     private long _nextId = 1;
     private DateTimeOffset? _newest;
     private DateTimeOffset? _lastMaintenance;
@@ -292,6 +294,7 @@ public sealed class TopicTracker
 
     private void AddToCentre(Topic topic, Term[] vector, int sign)
     {
+        _changed.Add(topic.Id);
         foreach (var (term, weight) in vector)
         {
             var had = topic.Centre.TryGetValue(term, out var old);
@@ -395,38 +398,43 @@ public sealed class TopicTracker
         }
 
         _topics.Remove(topic.Id);
+        _changed.Remove(topic.Id);
     }
 
     private void MergeAlike()
     {
-        const int candidateTerms = 8;
-        foreach (var id in _topics.Keys.ToList())
+        var changed = _changed.ToList();
+        _changed.Clear();
+        foreach (var id in changed)
         {
             if (!_topics.TryGetValue(id, out var topic))
             {
                 continue;
             }
 
-            Topic? best = null;
-            var bestSimilarity = 0.0;
-            var seen = new HashSet<long>();
-            foreach (var term in topic.Centre.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
-                         .Take(candidateTerms).Select(p => p.Key))
+            // Dot products with every topic sharing a term, accumulated through the term index.
+            _scratch.Clear();
+            foreach (var (term, weight) in topic.Centre)
             {
                 foreach (var otherId in _topicsByTerm[term])
                 {
-                    if (otherId == id || !seen.Add(otherId))
+                    if (otherId != id)
                     {
-                        continue;
+                        _scratch[otherId] = _scratch.GetValueOrDefault(otherId) + weight * _topics[otherId].Centre[term];
                     }
+                }
+            }
 
-                    var other = _topics[otherId];
-                    var similarity = Dot(topic.Centre, other.Centre) / Math.Sqrt(topic.NormSquared * other.NormSquared);
-                    if (similarity > bestSimilarity || (similarity == bestSimilarity && best is not null && otherId < best.Id))
-                    {
-                        best = other;
-                        bestSimilarity = similarity;
-                    }
+            Topic? best = null;
+            var bestSimilarity = 0.0;
+            foreach (var (otherId, dot) in _scratch)
+            {
+                var other = _topics[otherId];
+                var similarity = dot / Math.Sqrt(topic.NormSquared * other.NormSquared);
+                if (similarity > bestSimilarity || (similarity == bestSimilarity && best is not null && otherId < best.Id))
+                {
+                    best = other;
+                    bestSimilarity = similarity;
                 }
             }
 
@@ -450,6 +458,7 @@ public sealed class TopicTracker
 
         keep.Members.AddRange(absorb.Members);
         _topics.Remove(absorb.Id);
+        _changed.Remove(absorb.Id);
         _mergedInto[absorb.Id] = keep.Id;
     }
 
@@ -459,18 +468,6 @@ public sealed class TopicTracker
         foreach (var (term, weight) in vector)
         {
             dot += weight * centre.GetValueOrDefault(term);
-        }
-
-        return dot;
-    }
-
-    private static double Dot(Dictionary<string, double> a, Dictionary<string, double> b)
-    {
-        var (small, large) = a.Count <= b.Count ? (a, b) : (b, a);
-        var dot = 0.0;
-        foreach (var (term, weight) in small)
-        {
-            dot += weight * large.GetValueOrDefault(term);
         }
 
         return dot;

@@ -9,10 +9,10 @@ public sealed record TopicTrackerOptions
     public IReadOnlyList<TimeSpan> Windows { get; init; } = [TimeSpan.FromHours(1), TimeSpan.FromHours(6)];
 
     /// <summary>A post joins the most similar topic when its cosine to the topic's centre reaches this.</summary>
-    public double JoinThreshold { get; init; } = 0.3;
+    public double JoinThreshold { get; init; } = 0.2;
 
     /// <summary>Two topics whose centres reach this cosine become one at the next maintenance.</summary>
-    public double MergeThreshold { get; init; } = 0.5;
+    public double MergeThreshold { get; init; } = 0.3;
 
     /// <summary>How much feed time passes between maintenance rounds (expiry, merging).</summary>
     public TimeSpan MaintenanceEvery { get; init; } = TimeSpan.FromMinutes(5);
