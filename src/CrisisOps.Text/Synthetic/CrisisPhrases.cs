@@ -27,7 +27,7 @@ internal static class CrisisPhrases
 
     public static readonly string[] RepostPrefixes = ["转发：", "转：", "求扩散！", "//@热心市民：", "//@雨夜守望：转发 ", "帮转 "];
 
-    public static readonly string[] RepostSuffixes = ["", " 转发扩散", "！！", " 帮帮忙", " +1", " 同问"];
+    public static readonly string[] RepostSuffixes = [" 转发扩散", "！！", " 帮帮忙", " +1", " 同问"];
 
     public static IReadOnlyList<string> Templates(CrisisConcern concern, PostTone tone, bool english) => (concern, tone, english) switch
     {

@@ -199,7 +199,7 @@ public sealed class TopicTracker
                 break;
             }
 
-            if (representatives.All(r => Cosine(r.Member.Vector, candidate.Member.Vector) < _options.RepostSimilarity))
+            if (representatives.All(r => Containment(r.Member.Vector, candidate.Member.Vector) < _options.RepostSimilarity))
             {
                 representatives.Add(candidate);
             }
@@ -473,23 +473,13 @@ public sealed class TopicTracker
         return dot;
     }
 
-    private static double Cosine(Term[] a, Term[] b)
+    // Share of the shorter post's terms that the other has too: a repost with a prefix or a tag added keeps all of
+    // its source's words, which a cosine weighted by rare added words would miss.
+    private static double Containment(Term[] a, Term[] b)
     {
-        // Post vectors are unit length, so the dot product is the cosine.
-        var dot = 0.0;
-        foreach (var (term, weight) in a)
-        {
-            foreach (var other in b)
-            {
-                if (string.Equals(term, other.Word, StringComparison.Ordinal))
-                {
-                    dot += weight * other.Weight;
-                    break;
-                }
-            }
-        }
-
-        return dot;
+        var (small, large) = a.Length <= b.Length ? (a, b) : (b, a);
+        var shared = small.Count(t => large.Any(o => string.Equals(o.Word, t.Word, StringComparison.Ordinal)));
+        return shared / (double)small.Length;
     }
 
     private readonly record struct Term(string Word, double Weight);

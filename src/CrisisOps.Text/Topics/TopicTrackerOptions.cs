@@ -23,7 +23,10 @@ public sealed record TopicTrackerOptions
     /// <summary>Representative posts per topic in a snapshot.</summary>
     public int RepresentativePosts { get; init; } = 3;
 
-    /// <summary>Two posts at least this similar are a repost and its source: only one of them represents a topic.</summary>
+    /// <summary>
+    /// Two posts are a repost and its source when this share of the shorter one's terms is in the other: only one of
+    /// them represents a topic.
+    /// </summary>
     public double RepostSimilarity { get; init; } = 0.8;
 
     /// <summary>The largest window: what a topic's centre and the document frequencies cover.</summary>
