@@ -12,6 +12,9 @@ namespace CrisisOps.Text.Topics;
 /// </remarks>
 public sealed class TopicTracker
 {
+    // Heaviest terms of a topic that find its merge candidates.
+    private const int MergeCandidateTerms = 30;
+
     private readonly TopicTrackerOptions _options;
     private readonly TimeSpan _largest;
     private readonly DocumentFrequencies _frequencies = new();
@@ -412,9 +415,11 @@ public sealed class TopicTracker
                 continue;
             }
 
-            // Dot products with every topic sharing a term, accumulated through the term index.
+            // Candidates share one of the topic's heaviest terms; a partial dot product over those terms, accumulated
+            // through the term index, keeps the round cheap when a big topic has thousands of terms. The exact cosine
+            // then decides among the candidates whose partial one comes near the threshold.
             _scratch.Clear();
-            foreach (var (term, weight) in topic.Centre)
+            foreach (var (term, weight) in topic.Centre.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(MergeCandidateTerms))
             {
                 foreach (var otherId in _topicsByTerm[term])
                 {
@@ -427,10 +432,16 @@ public sealed class TopicTracker
 
             Topic? best = null;
             var bestSimilarity = 0.0;
-            foreach (var (otherId, dot) in _scratch)
+            foreach (var (otherId, partial) in _scratch)
             {
                 var other = _topics[otherId];
-                var similarity = dot / Math.Sqrt(topic.NormSquared * other.NormSquared);
+                var norms = Math.Sqrt(topic.NormSquared * other.NormSquared);
+                if (partial / norms < _options.MergeThreshold / 2)
+                {
+                    continue;
+                }
+
+                var similarity = Dot(topic.Centre, other.Centre) / norms;
                 if (similarity > bestSimilarity || (similarity == bestSimilarity && best is not null && otherId < best.Id))
                 {
                     best = other;
@@ -460,6 +471,18 @@ public sealed class TopicTracker
         _topics.Remove(absorb.Id);
         _changed.Remove(absorb.Id);
         _mergedInto[absorb.Id] = keep.Id;
+    }
+
+    private static double Dot(Dictionary<string, double> a, Dictionary<string, double> b)
+    {
+        var (small, large) = a.Count <= b.Count ? (a, b) : (b, a);
+        var dot = 0.0;
+        foreach (var (term, weight) in small)
+        {
+            dot += weight * large.GetValueOrDefault(term);
+        }
+
+        return dot;
     }
 
     private static double Dot(Term[] vector, Dictionary<string, double> centre)

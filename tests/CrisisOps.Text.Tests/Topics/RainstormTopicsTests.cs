@@ -76,28 +76,36 @@ public sealed class RainstormTopicsTests(ITestOutputHelper output)
         Assert.InRange(posts.Count, 20_000, 22_000);
         var words = posts.Select(p => TopicWords.Of(p.Text)).ToList();
 
-        var watch = Stopwatch.StartNew();
-        var segmentWatch = Stopwatch.StartNew();
+        // Processor time as well as wall time: the build machine is shared, and wall time there measures the neighbours.
+        var process = Process.GetCurrentProcess();
+        var (wall, cpu) = (Stopwatch.StartNew(), process.TotalProcessorTime);
         foreach (var post in posts)
         {
             TopicWords.Of(post.Text);
         }
 
-        var segmentation = segmentWatch.Elapsed;
+        var (segmentWall, segmentCpu) = (wall.Elapsed, Cpu(process) - cpu);
         var tracker = new TopicTracker();
-        var trackerWatch = Stopwatch.StartNew();
+        (wall, cpu) = (Stopwatch.StartNew(), Cpu(process));
         for (var i = 0; i < posts.Count; i++)
         {
             var p = posts[i];
             tracker.Add(new PostForTopics(p.Id, p.At, p.Text, p.Tone, Region: p.Region, Words: words[i]));
         }
 
-        var tracking = trackerWatch.Elapsed;
+        var (trackWall, trackCpu) = (wall.Elapsed, Cpu(process) - cpu);
         var snapshot = tracker.Snapshot(TimeSpan.FromHours(6), posts[^1].At);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{posts.Count} posts: words {posts.Count / segmentation.TotalSeconds:F0} posts/s, topic assignment {posts.Count / tracking.TotalSeconds:F0} posts/s, "
-            + $"both {posts.Count / (segmentation + tracking).TotalSeconds:F0} posts/s; {tracker.TopicCount} topics alive, {snapshot.Topics.Count} in the last 6 h"));
+            $"{posts.Count} posts: words {posts.Count / segmentWall.TotalSeconds:F0} posts/s ({posts.Count / segmentCpu.TotalSeconds:F0} per CPU-second), "
+            + $"topic assignment {posts.Count / trackWall.TotalSeconds:F0} posts/s ({posts.Count / trackCpu.TotalSeconds:F0} per CPU-second); "
+            + $"{tracker.TopicCount} topics alive, {snapshot.Topics.Count} in the last 6 h"));
         Assert.NotEmpty(snapshot.Topics);
+    }
+
+    private static TimeSpan Cpu(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
     }
 
     private static RainstormFeed LoadFeed()
