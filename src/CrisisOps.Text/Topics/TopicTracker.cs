@@ -385,6 +385,12 @@ public sealed class TopicTracker
             Remove(topic);
         }
 
+        // A merged id is worth resolving only while the topic it went into lives.
+        foreach (var gone in _mergedInto.Keys.Where(id => !_topics.ContainsKey(Resolve(new TopicId(id)).Value)).ToList())
+        {
+            _mergedInto.Remove(gone);
+        }
+
         MergeAlike();
     }
 
