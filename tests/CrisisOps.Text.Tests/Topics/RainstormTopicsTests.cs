@@ -12,7 +12,11 @@ namespace CrisisOps.Text.Tests.Topics;
 /// </summary>
 public sealed class RainstormTopicsTests(ITestOutputHelper output)
 {
-    private static readonly SpikeThresholds Thresholds = new() { MinimumVolume = 60, MinimumGrowth = 2 };
+    // Volume: 60 posts in the hour, tripled. Negativity: 60 % negative among 10 posts, up 30 points on the hour before.
+    private static readonly SpikeThresholds Thresholds = new()
+    {
+        MinimumVolume = 60, MinimumGrowth = 2, NegativeShare = 0.6, MinimumVolumeForNegativity = 10, MinimumNegativeRise = 0.3,
+    };
 
     private static readonly Lazy<RainstormFeed> Feed = new(() => new RainstormFeed(
         RainstormFeed.Generate(extras: ChnSentiCorpReviews.Load(), extraPerHour: 200), detector: new SpikeDetector(Thresholds)));
@@ -66,7 +70,31 @@ public sealed class RainstormTopicsTests(ITestOutputHelper output)
             $"subway spike at +{(first.At - RainstormFeed.Start).TotalHours:F2} h: {first.Volume} posts (before {first.PreviousVolume}), [{string.Join(" / ", first.Label)}]"));
         Assert.InRange(first.At, burstStart, burstStart.AddHours(1));
         Assert.Contains(first.Label, t => t is "地铁" or "被困" or "地铁被困");
-        Assert.DoesNotContain(feed.Flags, f => f.At < burstStart && f.Label.Any(t => t is "地铁" or "地铁被困"));
+        Assert.DoesNotContain(feed.Flags, f => f.Kind == SpikeKind.Volume && f.At < burstStart && f.Label.Any(t => t is "地铁" or "地铁被困"));
+    }
+
+    [Fact]
+    public void SpikeDetector_OnTheRainstorm_FlagsDistributionTurningNegativeOnlyAfterItTurns()
+    {
+        var feed = LoadFeed();
+        var turn = RainstormFeed.Start.AddHours(4);
+
+        var distribution = feed.Flags
+            .Where(f => f.Kind == SpikeKind.Negativity)
+            .Where(f =>
+            {
+                var concerns = feed.ConcernsOf(f.Topic, TimeSpan.FromHours(1), f.At);
+                return concerns.GetValueOrDefault(CrisisConcern.DistributionFairness) >= 0.8 * concerns.Values.Sum();
+            })
+            .ToList();
+
+        Assert.NotEmpty(distribution);
+        foreach (var flag in distribution)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"negativity at +{(flag.At - RainstormFeed.Start).TotalHours:F2} h: {flag.NegativeShare:P0} of {flag.Volume} (before {flag.PreviousNegativeShare:P0} of {flag.PreviousVolume}), [{string.Join(" / ", flag.Label)}]"));
+            Assert.True(flag.At >= turn, $"flagged at {flag.At}, before distribution posts turned negative");
+        }
     }
 
     [Fact]
