@@ -68,13 +68,18 @@ public static class CrisisPostGenerator
     ];
 
     /// <summary>The stream, oldest first, ids syn-000001… in that order.</summary>
-    /// <exception cref="ArgumentException">No regions, no hours, or a negative volume.</exception>
+    /// <exception cref="ArgumentException">No regions, no hours, a negative volume, a burst below 1 or a share outside [0, 1].</exception>
     public static IReadOnlyList<GeneratedPost> Generate(CrisisStreamOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Regions.Count == 0 || options.Hours < 1 || options.PostsPerHour < 0 || options.ExtraPerHour < 0)
         {
             throw new ArgumentException("A stream needs regions, at least an hour and non-negative volumes.", nameof(options));
+        }
+
+        if (options.BurstFactor < 1 || options.EnglishShare is < 0 or > 1 || options.RepostShare is < 0 or > 1)
+        {
+            throw new ArgumentException("The burst cannot shrink a concern, and shares lie in [0, 1].", nameof(options));
         }
 
         var random = new Random(options.Seed);

@@ -16,7 +16,7 @@ public enum SpikeKind
 /// <see cref="NegativeShare"/> among at least <see cref="MinimumVolumeForNegativity"/> posts, risen by at least
 /// <see cref="MinimumNegativeRise"/> against the window before. A spike lasts until the volume falls below the minimum
 /// (volume) or the share falls below the threshold less <see cref="NegativeShareHysteresis"/> (negativity), so a share
-/// wavering around the threshold is flagged once.
+/// wavering around the threshold is flagged once. A topic with no posts in the window before counts as risen from 0.
 /// </summary>
 public sealed record SpikeThresholds
 {

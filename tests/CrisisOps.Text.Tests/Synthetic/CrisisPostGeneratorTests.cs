@@ -88,5 +88,6 @@ public sealed class CrisisPostGeneratorTests
         Assert.Equal(20, extra.Count);
         Assert.All(extra, p => Assert.Contains(extras, e => e.Text == p.Text && e.Tone == p.Tone));
         Assert.Throws<ArgumentException>(() => CrisisPostGenerator.Generate(new CrisisStreamOptions { Start = RainstormFeed.Start, Regions = [] }));
+        Assert.Throws<ArgumentException>(() => CrisisPostGenerator.Generate(new CrisisStreamOptions { Start = RainstormFeed.Start, Regions = ["R"], RepostShare = 2 }));
     }
 }
