@@ -11,9 +11,17 @@ namespace CrisisOps.Text.Tests.Topics;
 /// </summary>
 internal static class ChnSentiCorpReviews
 {
+    private static readonly string[] Parts = ["sentiment-zh", "chnsenticorp", "ChnSentiCorp_htl_all.csv"];
+
+    /// <summary>Whether ../shared holds the reviews.</summary>
+    public static bool Available => File.Exists(RepositoryFiles.PathOf([.. new[] { "..", "shared", "data" }, .. Parts]));
+
+    /// <summary>Skips (laptop) or fails (CI) the test when the reviews are missing.</summary>
+    public static string Require() => SharedData.Require(Parts);
+
     public static IReadOnlyList<ExtraText> Load()
     {
-        var path = SharedData.Require("sentiment-zh", "chnsenticorp", "ChnSentiCorp_htl_all.csv");
+        var path = Require();
         var texts = new List<ExtraText>();
         foreach (var row in Rows(File.ReadAllText(path, Encoding.UTF8)).Skip(1))
         {
