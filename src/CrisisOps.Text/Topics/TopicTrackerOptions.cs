@@ -27,7 +27,7 @@ public sealed record TopicTrackerOptions
     /// Two posts are a repost and its source when this share of the shorter one's terms is in the other: only one of
     /// them represents a topic.
     /// </summary>
-    public double RepostSimilarity { get; init; } = 0.8;
+    public double RepostSimilarity { get; init; } = 0.9;
 
     /// <summary>The largest window: what a topic's centre and the document frequencies cover.</summary>
     public TimeSpan LargestWindow => Windows.Max();

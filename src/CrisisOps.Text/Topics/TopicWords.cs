@@ -25,6 +25,12 @@ public static class TopicWords
         "here", "what", "who", "how", "why", "when", "since", "over", "about", "than", "too", "very", "get", "got",
     };
 
+    // Four-character crisis terms are kept whole by the segmenter (独居老人, 地铁被困) but say two words each: counting
+    // the halves too lets 独居老人, 孤寡老人 and 老人 meet on 老人, and 地铁被困 meet 地铁 … 被困.
+    private static readonly Dictionary<string, string[]> CompoundHalves = CrisisTerms.All
+        .Where(t => t.Length == 4)
+        .ToDictionary(t => t, t => new[] { t[..2], t[2..] }, StringComparer.Ordinal);
+
     /// <summary>The topic words of a text, in order, repeats kept (they count as term frequency).</summary>
     public static IReadOnlyList<string> Of(string text)
     {
@@ -45,6 +51,10 @@ public static class TopicWords
             }
 
             words.Add(word);
+            if (CompoundHalves.TryGetValue(word, out var halves))
+            {
+                words.AddRange(halves);
+            }
         }
 
         return words;
