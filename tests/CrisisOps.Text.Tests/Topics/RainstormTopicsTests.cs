@@ -52,8 +52,8 @@ public sealed class RainstormTopicsTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{concern}: [{topic.LabelText}] {count}/{topic.Volume} posts of the concern, {count * 100 / concernPosts}% of its {concernPosts}; {candidates.Count} labelled pure topics"));
         // The biggest such topic is a real hot topic, not a handful of reposts.
-        Assert.True(topic.Volume >= 40, $"{concern}: the best topic has {topic.Volume} posts");
-        Assert.True(count >= 0.1 * concernPosts, $"{concern}: the best topic holds {count} of {concernPosts} posts");
+        Assert.True(topic.Volume >= 80, $"{concern}: the best topic has {topic.Volume} posts");
+        Assert.True(count >= 0.2 * concernPosts, $"{concern}: the best topic holds {count} of {concernPosts} posts");
     }
 
     [Fact]
