@@ -1,0 +1,535 @@
+namespace CrisisOps.Text.Topics;
+
+/// <summary>
+/// Hot topics (热点诉求) on a live feed: single-pass clustering of posts by TF-IDF term vectors. Each post joins the topic
+/// whose centre is most similar (cosine) if that reaches <see cref="TopicTrackerOptions.JoinThreshold"/>, else starts a
+/// topic. Every <see cref="TopicTrackerOptions.MaintenanceEvery"/> of feed time, posts that left the largest window leave
+/// their topic's centre, topics with no post left in it expire, and topics whose centres became alike merge.
+/// </summary>
+/// <remarks>
+/// Time is the feed's: the newest post time seen (or the time given to <see cref="Expire"/>), never a clock. Results
+/// depend only on the posts and their order, so a replay gives the same topics. Not thread-safe: one feed, one tracker.
+/// </remarks>
+public sealed class TopicTracker
+{
+    // Heaviest terms of a topic that find its merge candidates.
+    private const int MergeCandidateTerms = 30;
+
+    private readonly TopicTrackerOptions _options;
+    private readonly TimeSpan _largest;
+    private readonly DocumentFrequencies _frequencies = new();
+    private readonly SortedDictionary<long, Topic> _topics = [];
+    // Which topics have a term in their centre: candidates for a post are the topics sharing one of its terms.
+    private readonly Dictionary<string, HashSet<long>> _topicsByTerm = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, long> _mergedInto = [];
+    private readonly HashSet<string> _postIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, double> _scratch = [];
+    // Topics whose centre changed since the last merge round: only they can have become alike to another.
+    private readonly SortedSet<long> _changed = [];
+    private long _nextId = 1;
+    private DateTimeOffset? _newest;
+    private DateTimeOffset? _lastMaintenance;
+
+    public TopicTracker(TopicTrackerOptions? options = null)
+    {
+        _options = options ?? new TopicTrackerOptions();
+        _options.Validate();
+        _largest = _options.LargestWindow;
+    }
+
+    /// <summary>Topics alive (with a post in the largest window at the last maintenance).</summary>
+    public int TopicCount => _topics.Count;
+
+    /// <summary>Posts held (for the largest window and the one before it).</summary>
+    public int PostCount => _postIds.Count;
+
+    /// <summary>Assigns a post to a topic. Never throws for what a post says; see <see cref="AssignmentOutcome"/>.</summary>
+    /// <exception cref="ArgumentNullException">The post, its id or its text is null.</exception>
+    public TopicAssignment Add(PostForTopics post)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        ArgumentNullException.ThrowIfNull(post.Id);
+        ArgumentNullException.ThrowIfNull(post.Text);
+
+        if (_newest is { } newest && post.At <= newest - _largest)
+        {
+            return new TopicAssignment(post.Id, post.At, AssignmentOutcome.TooLate, null, 0);
+        }
+
+        if (_postIds.Contains(post.Id))
+        {
+            return new TopicAssignment(post.Id, post.At, AssignmentOutcome.Duplicate, null, 0);
+        }
+
+        if (_newest is null || post.At > _newest)
+        {
+            _newest = post.At;
+        }
+
+        _lastMaintenance ??= post.At;
+        if (_newest.Value - _lastMaintenance.Value >= _options.MaintenanceEvery)
+        {
+            Maintain(_newest.Value);
+        }
+
+        var words = post.Words ?? TopicWords.Of(post.Text);
+        if (words.Count == 0)
+        {
+            return new TopicAssignment(post.Id, post.At, AssignmentOutcome.NoTerms, null, 0);
+        }
+
+        _frequencies.ExpireThrough(_newest.Value - _largest);
+        var vector = Weigh(post.At, words);
+
+        var (best, similarity) = MostSimilar(vector);
+        var member = new Member(post, vector);
+        _postIds.Add(post.Id);
+        if (best is not null && similarity >= _options.JoinThreshold)
+        {
+            best.Members.Add(member);
+            AddToCentre(best, vector, +1);
+            return new TopicAssignment(post.Id, post.At, AssignmentOutcome.Joined, new TopicId(best.Id), similarity);
+        }
+
+        var topic = new Topic(_nextId++);
+        _topics.Add(topic.Id, topic);
+        topic.Members.Add(member);
+        AddToCentre(topic, vector, +1);
+        return new TopicAssignment(post.Id, post.At, AssignmentOutcome.Started, new TopicId(topic.Id), 1);
+    }
+
+    /// <summary>The topic a topic became by merging (itself when it did not merge).</summary>
+    public TopicId Resolve(TopicId id)
+    {
+        var current = id.Value;
+        while (_mergedInto.TryGetValue(current, out var into))
+        {
+            current = into;
+        }
+
+        return new TopicId(current);
+    }
+
+    /// <summary>Runs expiry and merging as of <paramref name="now"/>: for a quiet feed, where no post moves time on.</summary>
+    public void Expire(DateTimeOffset now)
+    {
+        if (_newest is null || now > _newest)
+        {
+            _newest = now;
+        }
+
+        _frequencies.ExpireThrough(_newest.Value - _largest);
+        Maintain(_newest.Value);
+    }
+
+    /// <summary>The topics with posts in (now − window, now], busiest first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The window is not positive or longer than the largest configured.</exception>
+    public TopicSnapshot Snapshot(TimeSpan window, DateTimeOffset now, int minimumVolume = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(window, _largest);
+
+        var from = now - window;
+        var before = from - window;
+        var summaries = new List<TopicSummary>();
+        foreach (var topic in _topics.Values)
+        {
+            var inWindow = new List<Member>();
+            int previous = 0, previousNegative = 0;
+            foreach (var member in topic.Members)
+            {
+                if (member.Post.At > from && member.Post.At <= now)
+                {
+                    inWindow.Add(member);
+                }
+                else if (member.Post.At > before && member.Post.At <= from)
+                {
+                    previous++;
+                    previousNegative += member.Post.Tone == PostTone.Negative ? 1 : 0;
+                }
+            }
+
+            if (inWindow.Count < Math.Max(1, minimumVolume))
+            {
+                continue;
+            }
+
+            summaries.Add(Summarise(topic, inWindow, previous, previousNegative));
+        }
+
+        summaries.Sort((a, b) => a.Volume != b.Volume ? b.Volume.CompareTo(a.Volume) : a.Id.Value.CompareTo(b.Id.Value));
+        return new TopicSnapshot(now, window, summaries);
+    }
+
+    /// <summary>The ids of a topic's posts in (now − window, now], oldest first; empty for an unknown or expired topic.</summary>
+    public IReadOnlyList<string> PostsOf(TopicId id, TimeSpan window, DateTimeOffset now)
+    {
+        if (!_topics.TryGetValue(Resolve(id).Value, out var topic))
+        {
+            return [];
+        }
+
+        return topic.Members.Where(m => m.Post.At > now - window && m.Post.At <= now)
+            .OrderBy(m => m.Post.At).ThenBy(m => m.Post.Id, StringComparer.Ordinal)
+            .Select(m => m.Post.Id).ToList();
+    }
+
+    private TopicSummary Summarise(Topic topic, List<Member> inWindow, int previous, int previousNegative)
+    {
+        // The label and representatives come from the window's own centre: a 1 h view of a 6 h topic shows what is
+        // being said now.
+        var centre = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var member in inWindow)
+        {
+            foreach (var (term, weight) in member.Vector)
+            {
+                centre[term] = centre.GetValueOrDefault(term) + weight;
+            }
+        }
+
+        var label = centre.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
+            .Take(_options.LabelTerms).Select(p => p.Key).ToList();
+        var norm = Math.Sqrt(centre.Values.Sum(w => w * w));
+
+        var ranked = inWindow
+            .Select(m => (Member: m, Similarity: Dot(m.Vector, centre) / norm))
+            .OrderByDescending(x => x.Similarity).ThenBy(x => x.Member.Post.At).ThenBy(x => x.Member.Post.Id, StringComparer.Ordinal);
+        var representatives = new List<(Member Member, double Similarity)>();
+        foreach (var candidate in ranked)
+        {
+            if (representatives.Count == _options.RepresentativePosts)
+            {
+                break;
+            }
+
+            if (representatives.All(r => Containment(r.Member.Vector, candidate.Member.Vector) < _options.RepostSimilarity))
+            {
+                representatives.Add(candidate);
+            }
+        }
+
+        var negative = inWindow.Count(m => m.Post.Tone == PostTone.Negative);
+        var regions = inWindow.GroupBy(m => m.Post.Region)
+            .Select(g => new RegionCount(g.Key, g.Count()))
+            .OrderByDescending(r => r.Posts).ThenBy(r => r.Region ?? "", StringComparer.Ordinal).ToList();
+        return new TopicSummary(
+            new TopicId(topic.Id),
+            label,
+            representatives.Select(r => new TopicPost(r.Member.Post.Id, r.Member.Post.At, r.Member.Post.Text, r.Member.Post.Region,
+                r.Member.Post.Tone, r.Similarity)).ToList(),
+            inWindow.Count,
+            previous,
+            negative / (double)inWindow.Count,
+            previous == 0 ? 0 : previousNegative / (double)previous,
+            regions,
+            inWindow.Min(m => m.Post.At),
+            inWindow.Max(m => m.Post.At));
+    }
+
+    // Counts the post's terms in the document frequencies, then weighs them: (1 + ln tf) · idf, scaled to unit length.
+    private Term[] Weigh(DateTimeOffset at, IReadOnlyList<string> words)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var word in words)
+        {
+            if (counts.TryGetValue(word, out var n))
+            {
+                counts[word] = n + 1;
+            }
+            else
+            {
+                counts[word] = 1;
+                order.Add(word);
+            }
+        }
+
+        _frequencies.Add(at, [.. order]);
+        var vector = new Term[order.Count];
+        var sum = 0.0;
+        for (var i = 0; i < order.Count; i++)
+        {
+            var weight = (1 + Math.Log(counts[order[i]])) * _frequencies.Idf(order[i]);
+            vector[i] = new Term(order[i], weight);
+            sum += weight * weight;
+        }
+
+        var norm = Math.Sqrt(sum);
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = vector[i] with { Weight = vector[i].Weight / norm };
+        }
+
+        return vector;
+    }
+
+    private (Topic? Topic, double Similarity) MostSimilar(Term[] vector)
+    {
+        _scratch.Clear();
+        foreach (var (term, weight) in vector)
+        {
+            if (!_topicsByTerm.TryGetValue(term, out var ids))
+            {
+                continue;
+            }
+
+            foreach (var id in ids)
+            {
+                _scratch[id] = _scratch.GetValueOrDefault(id) + weight * _topics[id].Centre[term];
+            }
+        }
+
+        Topic? best = null;
+        var bestSimilarity = 0.0;
+        foreach (var (id, dot) in _scratch)
+        {
+            var topic = _topics[id];
+            var similarity = dot / Math.Sqrt(topic.NormSquared);
+            if (similarity > bestSimilarity || (similarity == bestSimilarity && best is not null && id < best.Id))
+            {
+                best = topic;
+                bestSimilarity = similarity;
+            }
+        }
+
+        return (best, bestSimilarity);
+    }
+
+    private void AddToCentre(Topic topic, Term[] vector, int sign)
+    {
+        _changed.Add(topic.Id);
+        foreach (var (term, weight) in vector)
+        {
+            var had = topic.Centre.TryGetValue(term, out var old);
+            var now = old + sign * weight;
+            topic.NormSquared += now * now - old * old;
+            if (now > 1e-9)
+            {
+                topic.Centre[term] = now;
+                if (!had)
+                {
+                    IndexOf(term).Add(topic.Id);
+                }
+            }
+            else if (had)
+            {
+                topic.Centre.Remove(term);
+                Unindex(term, topic.Id);
+            }
+        }
+    }
+
+    private HashSet<long> IndexOf(string term)
+    {
+        if (!_topicsByTerm.TryGetValue(term, out var ids))
+        {
+            ids = [];
+            _topicsByTerm.Add(term, ids);
+        }
+
+        return ids;
+    }
+
+    private void Unindex(string term, long topicId)
+    {
+        if (_topicsByTerm.TryGetValue(term, out var ids) && ids.Remove(topicId) && ids.Count == 0)
+        {
+            _topicsByTerm.Remove(term);
+        }
+    }
+
+    private void Maintain(DateTimeOffset now)
+    {
+        _lastMaintenance = now;
+        var centreCutoff = now - _largest;
+        var keepCutoff = centreCutoff - _largest;
+        var expired = new List<Topic>();
+        foreach (var topic in _topics.Values)
+        {
+            var alive = false;
+            foreach (var member in topic.Members)
+            {
+                if (member.InCentre && member.Post.At <= centreCutoff)
+                {
+                    member.InCentre = false;
+                    AddToCentre(topic, member.Vector, -1);
+                }
+
+                alive |= member.InCentre;
+            }
+
+            topic.Members.RemoveAll(m =>
+            {
+                var drop = m.Post.At <= keepCutoff;
+                if (drop)
+                {
+                    _postIds.Remove(m.Post.Id);
+                }
+
+                return drop;
+            });
+
+            if (!alive)
+            {
+                expired.Add(topic);
+            }
+            else
+            {
+                // Adding and subtracting drifts the running norm; recount it while we are here.
+                topic.NormSquared = topic.Centre.Values.Sum(w => w * w);
+            }
+        }
+
+        foreach (var topic in expired)
+        {
+            Remove(topic);
+        }
+
+        // A merged id is worth resolving only while the topic it went into lives.
+        foreach (var gone in _mergedInto.Keys.Where(id => !_topics.ContainsKey(Resolve(new TopicId(id)).Value)).ToList())
+        {
+            _mergedInto.Remove(gone);
+        }
+
+        MergeAlike();
+    }
+
+    private void Remove(Topic topic)
+    {
+        foreach (var term in topic.Centre.Keys)
+        {
+            Unindex(term, topic.Id);
+        }
+
+        foreach (var member in topic.Members)
+        {
+            _postIds.Remove(member.Post.Id);
+        }
+
+        _topics.Remove(topic.Id);
+        _changed.Remove(topic.Id);
+    }
+
+    private void MergeAlike()
+    {
+        var changed = _changed.ToList();
+        _changed.Clear();
+        foreach (var id in changed)
+        {
+            if (!_topics.TryGetValue(id, out var topic))
+            {
+                continue;
+            }
+
+            // Candidates share one of the topic's heaviest terms; a partial dot product over those terms, accumulated
+            // through the term index, keeps the round cheap when a big topic has thousands of terms. The exact cosine
+            // then decides among the candidates whose partial one comes near the threshold.
+            _scratch.Clear();
+            foreach (var (term, weight) in topic.Centre.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(MergeCandidateTerms))
+            {
+                foreach (var otherId in _topicsByTerm[term])
+                {
+                    if (otherId != id)
+                    {
+                        _scratch[otherId] = _scratch.GetValueOrDefault(otherId) + weight * _topics[otherId].Centre[term];
+                    }
+                }
+            }
+
+            Topic? best = null;
+            var bestSimilarity = 0.0;
+            foreach (var (otherId, partial) in _scratch)
+            {
+                var other = _topics[otherId];
+                var norms = Math.Sqrt(topic.NormSquared * other.NormSquared);
+                if (partial / norms < _options.MergeThreshold / 2)
+                {
+                    continue;
+                }
+
+                var similarity = Dot(topic.Centre, other.Centre) / norms;
+                if (similarity > bestSimilarity || (similarity == bestSimilarity && best is not null && otherId < best.Id))
+                {
+                    best = other;
+                    bestSimilarity = similarity;
+                }
+            }
+
+            if (best is not null && bestSimilarity >= _options.MergeThreshold)
+            {
+                // The bigger topic keeps its number, so a topic the console shows does not vanish into a newcomer.
+                var (keep, absorb) = best.Members.Count > topic.Members.Count || (best.Members.Count == topic.Members.Count && best.Id < topic.Id)
+                    ? (best, topic) : (topic, best);
+                Merge(keep, absorb);
+            }
+        }
+    }
+
+    private void Merge(Topic keep, Topic absorb)
+    {
+        foreach (var (term, weight) in absorb.Centre.ToList())
+        {
+            Unindex(term, absorb.Id);
+            AddToCentre(keep, [new Term(term, weight)], +1);
+        }
+
+        keep.Members.AddRange(absorb.Members);
+        _topics.Remove(absorb.Id);
+        _changed.Remove(absorb.Id);
+        _mergedInto[absorb.Id] = keep.Id;
+    }
+
+    private static double Dot(Dictionary<string, double> a, Dictionary<string, double> b)
+    {
+        var (small, large) = a.Count <= b.Count ? (a, b) : (b, a);
+        var dot = 0.0;
+        foreach (var (term, weight) in small)
+        {
+            dot += weight * large.GetValueOrDefault(term);
+        }
+
+        return dot;
+    }
+
+    private static double Dot(Term[] vector, Dictionary<string, double> centre)
+    {
+        var dot = 0.0;
+        foreach (var (term, weight) in vector)
+        {
+            dot += weight * centre.GetValueOrDefault(term);
+        }
+
+        return dot;
+    }
+
+    // Share of the shorter post's terms that the other has too: a repost with a prefix or a tag added keeps all of
+    // its source's words, which a cosine weighted by rare added words would miss.
+    private static double Containment(Term[] a, Term[] b)
+    {
+        var (small, large) = a.Length <= b.Length ? (a, b) : (b, a);
+        var shared = small.Count(t => large.Any(o => string.Equals(o.Word, t.Word, StringComparison.Ordinal)));
+        return shared / (double)small.Length;
+    }
+
+    private readonly record struct Term(string Word, double Weight);
+
+    private sealed class Member(PostForTopics post, Term[] vector)
+    {
+        public PostForTopics Post { get; } = post;
+
+        public Term[] Vector { get; } = vector;
+
+        public bool InCentre { get; set; } = true;
+    }
+
+    private sealed class Topic(long id)
+    {
+        public long Id { get; } = id;
+
+        public Dictionary<string, double> Centre { get; } = new(StringComparer.Ordinal);
+
+        public double NormSquared { get; set; }
+
+        public List<Member> Members { get; } = [];
+    }
+}
