@@ -34,11 +34,11 @@ public abstract class CompensationTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var entry = Assert.Single(await SearchAsync(app, $"party={pseudonym}"));
         Assert.Equal("compensation", entry.GetProperty("kind").GetString());
         var body = Body(entry);
-        Assert.Equal(paid.GetProperty("number").GetString(), Text(body, "payment"));
-        Assert.Equal("person", Text(body, "payee"));
-        Assert.Equal("1800", Text(body, "amount"));
-        Assert.Equal(incidentNumber, Text(body, "incident"));
-        Assert.StartsWith("征用私人货车", Text(body, "measure"), StringComparison.Ordinal);
+        Assert.Equal(paid.GetProperty("number").GetString(), MemberText(body, "payment"));
+        Assert.Equal("person", MemberText(body, "payee"));
+        Assert.Equal("1800", MemberText(body, "amount"));
+        Assert.Equal(incidentNumber, MemberText(body, "incident"));
+        Assert.StartsWith("征用私人货车", MemberText(body, "measure"), StringComparison.Ordinal);
         Assert.DoesNotContain("赵强", entry.GetProperty("body").GetString()!, StringComparison.Ordinal);
         Assert.DoesNotContain("0101", entry.GetProperty("body").GetString()!, StringComparison.Ordinal);
         Assert.Equal("赵强", await ReadAsync(app, db => db.Payees.Where(p => p.Pseudonym == pseudonym).Select(p => p.Name).SingleAsync()));
@@ -74,7 +74,7 @@ public abstract class CompensationTests<TApp>(TApp app) : IClassFixture<TApp> wh
 
         Assert.Equal(first.GetProperty("id").GetString(), (await again.OkJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString());
         Assert.Equal(before + 1, await EntryCountAsync(app));
-        Assert.Equal("4200", Text(Body(Assert.Single(await SearchAsync(app, "party=" + Uri.EscapeDataString("Krems Hotel am Fluss")))), "amount"));
+        Assert.Equal("4200", MemberText(Body(Assert.Single(await SearchAsync(app, "party=" + Uri.EscapeDataString("Krems Hotel am Fluss")))), "amount"));
         await (await admin.PostJsonAsync("/api/v1/compensation-payments", body with { amount = "4300" }, key))
             .ProblemAsync(HttpStatusCode.Conflict, "ledger-key-reused");
     }

@@ -41,18 +41,18 @@ public abstract class SourcesHookTests<TApp>(TApp app) : IClassFixture<TApp> whe
         var atNorth = await SearchAsync(app, $"warehouse={north}");
         Assert.Equal(["transfer", "stock-issue", "stock-receipt"], atNorth.Select(e => e.GetProperty("kind").GetString()).ToList());
         var receipt = Body(atNorth[2]);
-        Assert.Equal(world.CommunityA1, Text(receipt, "region"));
-        Assert.Equal("drinking-water", Text(receipt, "item"));
-        Assert.Equal("12.5", Text(receipt, "quantity"));
-        Assert.Equal(Day(30), Text(receipt, "expires"));
-        Assert.False(string.IsNullOrEmpty(Text(receipt, "unit")));
+        Assert.Equal(world.CommunityA1, MemberText(receipt, "region"));
+        Assert.Equal("drinking-water", MemberText(receipt, "item"));
+        Assert.Equal("12.5", MemberText(receipt, "quantity"));
+        Assert.Equal(Day(30), MemberText(receipt, "expires"));
+        Assert.False(string.IsNullOrEmpty(MemberText(receipt, "unit")));
         Assert.Equal(1, receipt["v"]!.GetValue<int>());
-        Assert.Equal("2", Text(Body(atNorth[1]), "quantity"));
+        Assert.Equal("2", MemberText(Body(atNorth[1]), "quantity"));
         Assert.Null(Body(atNorth[1])["need"]);
         var transfer = Body(atNorth[0]);
-        Assert.Equal(south, Text(transfer, "to"));
-        Assert.Equal(world.CommunityA2, Text(transfer, "toRegion"));
-        Assert.Equal("4", Text(transfer, "quantity"));
+        Assert.Equal(south, MemberText(transfer, "to"));
+        Assert.Equal(world.CommunityA2, MemberText(transfer, "toRegion"));
+        Assert.Equal("4", MemberText(transfer, "quantity"));
 
         // The receiving warehouse finds the transfer too, filed under the sender.
         var atSouth = await SearchAsync(app, $"warehouse={south}");
@@ -116,7 +116,7 @@ public abstract class SourcesHookTests<TApp>(TApp app) : IClassFixture<TApp> whe
 
         var forNeed = await SearchAsync(app, $"need={number}");
         Assert.Equal(["stock-issue", "stock-issue"], forNeed.Select(e => e.GetProperty("kind").GetString()).ToList());
-        Assert.Equal(["1", "6"], forNeed.Select(e => Text(Body(e), "quantity")).ToList());
+        Assert.Equal(["1", "6"], forNeed.Select(e => MemberText(Body(e), "quantity")).ToList());
         Assert.All(forNeed, e => Assert.Equal(north, e.GetProperty("warehouse").GetString()));
     }
 
@@ -151,11 +151,11 @@ public abstract class SourcesHookTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.Equal(ngo, found.GetProperty("party").GetString());
         Assert.Equal("water-bottled", found.GetProperty("item").GetString());
         var body = Body(found);
-        Assert.Equal("28", Text(body, "quantity"));
-        Assert.Equal("30", Text(body, "claimed"));
-        Assert.Equal("boxes", Text(body, "unit"));
-        Assert.Equal(world.CommunityA1, Text(body, "region"));
-        Assert.Equal(claimId, Text(body, "claim"));
+        Assert.Equal("28", MemberText(body, "quantity"));
+        Assert.Equal("30", MemberText(body, "claimed"));
+        Assert.Equal("boxes", MemberText(body, "unit"));
+        Assert.Equal(world.CommunityA1, MemberText(body, "region"));
+        Assert.Equal(claimId, MemberText(body, "claim"));
         Assert.DoesNotContain(memberName, found.GetProperty("body").GetString()!, StringComparison.Ordinal);
         Assert.Equal(found.GetProperty("entryId").GetInt64(), Assert.Single(await SearchAsync(app, $"party={ngo}")).GetProperty("entryId").GetInt64());
         Assert.Single(await SearchAsync(app, $"need={number}&kind=delivery-confirmed"));
@@ -237,7 +237,7 @@ public abstract class SourcesHookTests<TApp>(TApp app) : IClassFixture<TApp> whe
         var second = await anonymous.GetJsonAsync($"/api/v1/public/ledger/search?warehouse={north}&limit=2&before={next}");
         var third = await anonymous.GetJsonAsync($"/api/v1/public/ledger/search?warehouse={north}&limit=2&before={second.GetProperty("next").GetInt64()}");
 
-        var quantities = new[] { first, second, third }.SelectMany(p => p.GetProperty("items").EnumerateArray()).Select(e => Text(Body(e), "quantity")).ToList();
+        var quantities = new[] { first, second, third }.SelectMany(p => p.GetProperty("items").EnumerateArray()).Select(e => MemberText(Body(e), "quantity")).ToList();
         Assert.Equal(["5", "4", "3", "2", "1"], quantities);
         Assert.Equal(JsonValueKind.Null, third.GetProperty("next").ValueKind);
     }
@@ -278,7 +278,7 @@ public abstract class SourcesHookTests<TApp>(TApp app) : IClassFixture<TApp> whe
         }
         while (before is not null);
 
-        Assert.Equal(["5", "4", "2", "3", "2", "1"], items.Select(e => Text(Body(e), "quantity")).ToList());
+        Assert.Equal(["5", "4", "2", "3", "2", "1"], items.Select(e => MemberText(Body(e), "quantity")).ToList());
         Assert.Equal(["pending", "pending", "included", "included", "included", "included"],
             items.Select(e => e.GetProperty("status").GetProperty("state").GetString()).ToList());
         Assert.Equal(LedgerEntryKinds.Transfer, items[2].GetProperty("kind").GetString());

@@ -34,7 +34,7 @@ internal static class SourcesTestKit
     /// <summary>An item's canonical body, parsed.</summary>
     public static JsonObject Body(JsonElement item) => JsonNode.Parse(item.GetProperty("body").GetString()!)!.AsObject();
 
-    public static string? Text(JsonObject body, string name) => body[name]?.GetValue<string>();
+    public static string? MemberText(JsonObject body, string name) => body[name]?.GetValue<string>();
 
     /// <summary>How many ledger entries the database holds (to show that a refused request appended nothing).</summary>
     public static async Task<int> EntryCountAsync(CrisisOpsApp app)
