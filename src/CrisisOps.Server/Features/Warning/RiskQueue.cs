@@ -23,6 +23,9 @@ public sealed class RiskQueue : IDisposable
     private readonly SqliteWriteGate _gate;
     private readonly IDisposable _subscription;
     private readonly SemaphoreSlim _work = new(0);
+
+    /// <summary>One round at a time in this process (the worker, and a drain called by hand).</summary>
+    private readonly SemaphoreSlim _oneRound = new(1, 1);
     private readonly Lock _lock = new();
     private long _commits;
     private long _covered;
@@ -220,8 +223,13 @@ public sealed class RiskQueue : IDisposable
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         Round round;
+        await _oneRound.WaitAsync(ct);
         try
         {
+            // Rounds run one at a time across replicas too: two rounds assessing the same region from readings read at
+            // different moments could commit in the other order, and the older assessment's tier would overwrite the
+            // newer one after the newer round had removed the mark (a lost update the marks alone cannot see).
+            await using var exclusive = await RoundLock.EnterAsync(_factory, ct);
             round = await TakeAsync(ct);
             await CompleteAsync(round, ct);
         }
@@ -229,6 +237,10 @@ public sealed class RiskQueue : IDisposable
         {
             Ended(covered: null);
             throw;
+        }
+        finally
+        {
+            _oneRound.Release();
         }
 
         if (round.Regions.Count > 0)
@@ -303,6 +315,7 @@ public sealed class RiskQueue : IDisposable
     {
         _subscription.Dispose();
         _work.Dispose();
+        _oneRound.Dispose();
     }
 }
 
@@ -350,6 +363,62 @@ internal sealed class SqliteRelaxedCommit : IAsyncDisposable
         finally
         {
             await _db.Database.CloseConnectionAsync();
+        }
+    }
+}
+
+/// <summary>
+/// The cross-replica side of "one round at a time": on PostgreSQL a session advisory lock held on its own connection
+/// for the whole round (reads included, which a transaction-scoped lock taken at the write would not cover); on SQLite,
+/// where every replica is this one process, nothing.
+/// </summary>
+internal sealed class RoundLock : IAsyncDisposable
+{
+    /// <summary>Arbitrary, fixed key ("RISKRD").</summary>
+    private const long Key = 0x52_49_53_4B_52_44;
+
+    private readonly CrisisOpsDbContext? _db;
+
+    private RoundLock(CrisisOpsDbContext? db) => _db = db;
+
+    public static async Task<RoundLock> EnterAsync(IDbContextFactory<CrisisOpsDbContext> factory, CancellationToken ct)
+    {
+        var db = await factory.CreateDbContextAsync(ct);
+        if (!db.Database.IsNpgsql())
+        {
+            await db.DisposeAsync();
+            return new RoundLock(null);
+        }
+
+        try
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({Key})", ct);
+            return new RoundLock(db);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_db is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({Key})", CancellationToken.None);
+        }
+        finally
+        {
+            // Closing the session releases the lock as well, should the unlock itself fail.
+            await _db.Database.CloseConnectionAsync();
+            await _db.DisposeAsync();
         }
     }
 }
