@@ -12,6 +12,7 @@ public sealed record TextProblem(string Code, string MessageZh, string MessageEn
     public const string ControlCharacterCode = "text-control-character";
     public const string NoLettersCode = "language-no-letters";
     public const string UnsupportedScriptCode = "language-unsupported";
+    public const string StatedLanguageCode = "language-stated-unsupported";
 
     /// <summary>The message in the language the caller asks for: Chinese for <c>zh*</c>, English otherwise.</summary>
     public string Message(string cultureName) =>
@@ -38,6 +39,10 @@ public sealed record TextProblem(string Code, string MessageZh, string MessageEn
     internal static TextProblem UnsupportedScript() => new(UnsupportedScriptCode,
         "无法识别语言：文本主要不是中文或英文（只支持中文和英文）。",
         "Unknown language: the text is mostly neither Chinese nor English (only those two are analysed).");
+
+    internal static TextProblem UnsupportedLanguage(string tag) => new(StatedLanguageCode,
+        $"来源标注的语言“{tag}”不受支持（只分析中文和英文）。",
+        $"The source states the language '{tag}', which is not analysed (only Chinese and English are).");
 
     private static string Describe(string what) => what switch
     {

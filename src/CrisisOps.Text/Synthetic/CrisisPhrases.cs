@@ -29,9 +29,9 @@ internal static class CrisisPhrases
 
     public static readonly string[] RepostSuffixes = [" 转发扩散", "！！", " 帮帮忙", " +1", " 同问"];
 
-    public static IReadOnlyList<string> Templates(CrisisConcern concern, PostTone tone, bool english) => (concern, tone, english) switch
+    public static IReadOnlyList<string> Templates(CrisisConcern concern, SentimentLabel tone, bool english) => (concern, tone, english) switch
     {
-        (CrisisConcern.DistributionFairness, PostTone.Negative, false) =>
+        (CrisisConcern.DistributionFairness, SentimentLabel.Negative, false) =>
         [
             "{district}的物资发放太不公平了，有人领了好几份，我们排了两个小时什么都没领到",
             "安置点物资分配不公，关系户先拿，普通居民排队也领不到",
@@ -52,7 +52,7 @@ internal static class CrisisPhrases
             "{district}物资发放第二轮什么时候开始，有没有通知",
             "建议物资发放按户登记、名单公示，这样分配才公平",
         ],
-        (CrisisConcern.DistributionFairness, PostTone.Negative, true) =>
+        (CrisisConcern.DistributionFairness, SentimentLabel.Negative, true) =>
         [
             "Relief supplies at {placeEn} are handed out unfairly, some families took several boxes and we got nothing",
             "Who decides the distribution of relief supplies? Locals first, migrant workers last, this is not fair",
@@ -63,7 +63,7 @@ internal static class CrisisPhrases
             "Will the list of who received relief supplies be published? A fair distribution needs it",
         ],
 
-        (CrisisConcern.VulnerablePeople, PostTone.Negative, false) =>
+        (CrisisConcern.VulnerablePeople, SentimentLabel.Negative, false) =>
         [
             "我们楼里有位独居老人，停电两天了没人上门看过，谁来管管",
             "{district}的孤寡老人有人照顾吗？积水这么深他们根本出不了门",
@@ -82,7 +82,7 @@ internal static class CrisisPhrases
             "{shelter}有没有适合老人和残疾人的床位和无障碍通道",
             "家里有位坐轮椅的老人，转移安置要联系谁",
         ],
-        (CrisisConcern.VulnerablePeople, PostTone.Negative, true) =>
+        (CrisisConcern.VulnerablePeople, SentimentLabel.Negative, true) =>
         [
             "Elderly neighbours living alone at {placeEn} have not been checked on since the flood started",
             "Nobody is helping disabled residents reach the shelter, wheelchairs cannot get through the water",
@@ -92,7 +92,7 @@ internal static class CrisisPhrases
             "Is anyone visiting elderly people who live alone? Some have no phone to get the warnings",
         ],
 
-        (CrisisConcern.TrappedInSubway, PostTone.Negative, false) =>
+        (CrisisConcern.TrappedInSubway, SentimentLabel.Negative, false) =>
         [
             "{line}号线{station}站进水了，车厢里的人都被困住了，水已经到腰了",
             "地铁被困在{station}站和{station2}站之间，已经{hours}个小时了，没人来救",
@@ -109,7 +109,7 @@ internal static class CrisisPhrases
             "地铁{line}号线被困乘客救出来了吗？{station}站现在什么情况",
             "消防救援已经到{station}站了，地铁被困的乘客正在转移",
         ],
-        (CrisisConcern.TrappedInSubway, PostTone.Negative, true) =>
+        (CrisisConcern.TrappedInSubway, SentimentLabel.Negative, true) =>
         [
             "Trapped on Line {line} near {stationEn}, water rising in the carriage, please send help",
             "Passengers stuck in the subway tunnel at {stationEn} for over an hour, no power, no rescue yet",
@@ -119,7 +119,7 @@ internal static class CrisisPhrases
             "Any news on the subway passengers trapped near {stationEn} on Line {line}?",
         ],
 
-        (CrisisConcern.SuppliesShort, PostTone.Negative, false) =>
+        (CrisisConcern.SuppliesShort, SentimentLabel.Negative, false) =>
         [
             "{district}停水第二天了，超市矿泉水都被抢光了，家里快断水了",
             "安置点物资短缺，没有饮用水，没有吃的，孩子一直哭",
@@ -137,7 +137,7 @@ internal static class CrisisPhrases
             "缺水的小区可以去{place}领饮用水，每户两箱",
             "请问物资短缺的安置点怎么登记需求，{item}和饮用水去哪里申请",
         ],
-        (CrisisConcern.SuppliesShort, PostTone.Negative, true) =>
+        (CrisisConcern.SuppliesShort, SentimentLabel.Negative, true) =>
         [
             "No drinking water left in any shop near {placeEn}, we are running out of water and food",
             "The shelter at {placeEn} is short of drinking water and food, kids are hungry",
@@ -147,7 +147,7 @@ internal static class CrisisPhrases
             "Where can we still buy drinking water near {placeEn}? Shops are out of stock",
         ],
 
-        (CrisisConcern.Weather, PostTone.Negative, false) =>
+        (CrisisConcern.Weather, SentimentLabel.Negative, false) =>
         [
             "雨太大了，{district}的路全淹了，车都泡在水里",
             "积水没过膝盖，{place}门口成了河，这雨什么时候停",
@@ -181,7 +181,7 @@ internal static class CrisisPhrases
             "Huge thanks to the rescue teams working all night in {placeEn}",
         ],
 
-        (CrisisConcern.Rumour, PostTone.Negative, false) =>
+        (CrisisConcern.Rumour, SentimentLabel.Negative, false) =>
         [
             "听说{station}站淹死了很多人，官方在隐瞒，大家小心",
             "水库马上要决堤了，赶紧往高处跑！转给家人",
@@ -199,7 +199,7 @@ internal static class CrisisPhrases
             "Someone says the dam upstream will break tonight, is that true?",
         ],
 
-        (CrisisConcern.Noise, PostTone.Positive, false) =>
+        (CrisisConcern.Noise, SentimentLabel.Positive, false) =>
         [
             "周末终于吃到了心心念念的火锅，太满足了",
             "新买的咖啡机真好用，早上一杯很提神",

@@ -166,7 +166,7 @@ public static class CrisisPostGenerator
         return hour == options.BurstHour + 1 ? Math.Max(1, options.BurstFactor / 2) : 1;
     }
 
-    private static PostTone PickTone(CrisisStreamOptions options, CrisisConcern concern, int hour, Random random)
+    private static SentimentLabel PickTone(CrisisStreamOptions options, CrisisConcern concern, int hour, Random random)
     {
         var negative = concern switch
         {
@@ -180,15 +180,15 @@ public static class CrisisPostGenerator
         };
         if (concern == CrisisConcern.Thanks)
         {
-            return PostTone.Positive;
+            return SentimentLabel.Positive;
         }
 
         if (random.NextDouble() < negative)
         {
-            return PostTone.Negative;
+            return SentimentLabel.Negative;
         }
 
-        return concern == CrisisConcern.Noise && random.NextDouble() < 0.4 ? PostTone.Positive : PostTone.Neutral;
+        return concern == CrisisConcern.Noise && random.NextDouble() < 0.4 ? SentimentLabel.Positive : SentimentLabel.Neutral;
     }
 
     private static string PickRegion(CrisisStreamOptions options, CrisisConcern concern, Random random)

@@ -44,8 +44,8 @@ public sealed record GeneratedPost(
     string Language,
     string Region,
     CrisisConcern Concern,
-    PostTone Tone,
+    SentimentLabel Tone,
     string? RepostOf);
 
 /// <summary>A text the caller wants mixed into the stream, with the tone it knows it has.</summary>
-public sealed record ExtraText(string Text, PostTone Tone);
+public sealed record ExtraText(string Text, SentimentLabel Tone);

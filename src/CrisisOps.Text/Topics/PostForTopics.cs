@@ -1,23 +1,15 @@
 namespace CrisisOps.Text.Topics;
 
-/// <summary>The tone the caller's sentiment model gave a post; the tracker counts the negative ones.</summary>
-public enum PostTone
-{
-    Neutral,
-    Negative,
-    Positive,
-}
-
 /// <summary>
 /// One post as the topic tracker needs it. <see cref="Words"/> may carry the caller's tokens (already segmented for
-/// sentiment); when null the tracker takes <see cref="TopicWords.Of"/> of the text. <see cref="Region"/> is the region
+/// sentiment); when null the tracker takes <see cref="TopicWords.Of(string)"/> of the text. <see cref="Region"/> is the region
 /// code the caller resolved, or null when the post has no location.
 /// </summary>
 public sealed record PostForTopics(
     string Id,
     DateTimeOffset At,
     string Text,
-    PostTone Tone,
+    SentimentLabel Tone,
     double SentimentScore = 0,
     string? Region = null,
     IReadOnlyList<string>? Words = null);

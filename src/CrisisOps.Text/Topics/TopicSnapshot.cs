@@ -28,7 +28,7 @@ public sealed record TopicSummary(
 }
 
 /// <summary>A post shown for a topic.</summary>
-public sealed record TopicPost(string Id, DateTimeOffset At, string Text, string? Region, PostTone Tone, double Similarity);
+public sealed record TopicPost(string Id, DateTimeOffset At, string Text, string? Region, SentimentLabel Tone, double Similarity);
 
 /// <summary>Posts of a topic in one region (null: posts without a location).</summary>
 public sealed record RegionCount(string? Region, int Posts);

@@ -145,7 +145,7 @@ public sealed class TopicTracker
                 else if (member.Post.At > before && member.Post.At <= from)
                 {
                     previous++;
-                    previousNegative += member.Post.Tone == PostTone.Negative ? 1 : 0;
+                    previousNegative += member.Post.Tone == SentimentLabel.Negative ? 1 : 0;
                 }
             }
 
@@ -208,7 +208,7 @@ public sealed class TopicTracker
             }
         }
 
-        var negative = inWindow.Count(m => m.Post.Tone == PostTone.Negative);
+        var negative = inWindow.Count(m => m.Post.Tone == SentimentLabel.Negative);
         var regions = inWindow.GroupBy(m => m.Post.Region)
             .Select(g => new RegionCount(g.Key, g.Count()))
             .OrderByDescending(r => r.Posts).ThenBy(r => r.Region ?? "", StringComparer.Ordinal).ToList();

@@ -35,8 +35,15 @@ public static class TopicWords
     public static IReadOnlyList<string> Of(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return Of(ChineseSegmenter.Shared.Cut(text));
+    }
+
+    /// <summary>The topic words among tokens already cut (a post's <c>TextTokens.Tokens</c>), so a post is segmented once.</summary>
+    public static IReadOnlyList<string> Of(IEnumerable<string> tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
         var words = new List<string>();
-        foreach (var token in ChineseSegmenter.Shared.Cut(text))
+        foreach (var token in tokens)
         {
             if (!token.Any(char.IsLetter))
             {

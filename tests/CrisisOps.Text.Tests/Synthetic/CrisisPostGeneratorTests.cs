@@ -70,7 +70,7 @@ public sealed class CrisisPostGeneratorTests
         double NegativeShare(Func<GeneratedPost, bool> when)
         {
             var about = posts.Where(p => p.Concern == CrisisConcern.DistributionFairness && p.RepostOf is null && when(p)).ToList();
-            return about.Count(p => p.Tone == PostTone.Negative) / (double)about.Count;
+            return about.Count(p => p.Tone == SentimentLabel.Negative) / (double)about.Count;
         }
 
         Assert.InRange(NegativeShare(p => p.At < RainstormFeed.Start.AddHours(4)), 0.1, 0.3);
@@ -80,7 +80,7 @@ public sealed class CrisisPostGeneratorTests
     [Fact]
     public void Generate_InterleavesTheCallersTexts()
     {
-        var extras = new[] { new ExtraText("外部文本一", PostTone.Positive), new ExtraText("外部文本二", PostTone.Negative) };
+        var extras = new[] { new ExtraText("外部文本一", SentimentLabel.Positive), new ExtraText("外部文本二", SentimentLabel.Negative) };
 
         var posts = RainstormFeed.Generate(hours: 2, extras: extras, extraPerHour: 10);
 

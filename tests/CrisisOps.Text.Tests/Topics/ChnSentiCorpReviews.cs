@@ -14,5 +14,5 @@ internal static class ChnSentiCorpReviews
     public static string Require() => SharedData.Require(ChnSentiCorp.Parts);
 
     public static IReadOnlyList<ExtraText> Load() =>
-        [.. ChnSentiCorp.Rows().Select(r => new ExtraText(r.Review, r.Label == 0 ? PostTone.Negative : PostTone.Positive))];
+        [.. ChnSentiCorp.Rows().Select(r => new ExtraText(r.Review, r.Label == 0 ? SentimentLabel.Negative : SentimentLabel.Positive))];
 }

@@ -67,7 +67,7 @@ public sealed class SpikeDetectorTests
         {
             var at = T0.AddMinutes(minute);
             var negative = minute >= 3 * 60 ? minute % 10 != 0 : minute % 10 == 0;  // 20 % → 80 %
-            tracker.Add(new PostForTopics($"p{minute}", at, texts[minute / 2 % texts.Length], negative ? PostTone.Negative : PostTone.Neutral));
+            tracker.Add(new PostForTopics($"p{minute}", at, texts[minute / 2 % texts.Length], negative ? SentimentLabel.Negative : SentimentLabel.Neutral));
             if (minute % 10 == 0)
             {
                 flags.AddRange(detector.Observe(tracker.Snapshot(TimeSpan.FromHours(1), at)));

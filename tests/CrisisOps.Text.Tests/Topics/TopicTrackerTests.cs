@@ -7,7 +7,7 @@ public sealed class TopicTrackerTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 7, 20, 8, 0, 0, TimeSpan.FromHours(8));
 
-    private static PostForTopics Post(string id, double minutes, string text, PostTone tone = PostTone.Neutral, string? region = null) =>
+    private static PostForTopics Post(string id, double minutes, string text, SentimentLabel tone = SentimentLabel.Neutral, string? region = null) =>
         new(id, T0.AddMinutes(minutes), text, tone, Region: region);
 
     [Fact]
@@ -54,11 +54,11 @@ public sealed class TopicTrackerTests
     public void Snapshot_CountsVolumeGrowthNegativeShareAndRegionsPerWindow()
     {
         var tracker = new TopicTracker();
-        tracker.Add(Post("p1", 10, "安置点缺水，饮用水不够", PostTone.Negative, "R1"));
-        tracker.Add(Post("p2", 20, "安置点缺水，请求送饮用水", PostTone.Neutral, "R1"));
+        tracker.Add(Post("p1", 10, "安置点缺水，饮用水不够", SentimentLabel.Negative, "R1"));
+        tracker.Add(Post("p2", 20, "安置点缺水，请求送饮用水", SentimentLabel.Neutral, "R1"));
         for (var i = 0; i < 6; i++)
         {
-            tracker.Add(Post($"n{i}", 70 + i, $"安置点缺水{i + 1}天了，饮用水不够", i < 3 ? PostTone.Negative : PostTone.Neutral, i < 4 ? "R2" : null));
+            tracker.Add(Post($"n{i}", 70 + i, $"安置点缺水{i + 1}天了，饮用水不够", i < 3 ? SentimentLabel.Negative : SentimentLabel.Neutral, i < 4 ? "R2" : null));
         }
 
         var topic = Assert.Single(tracker.Snapshot(TimeSpan.FromHours(1), T0.AddHours(2)).Topics);
