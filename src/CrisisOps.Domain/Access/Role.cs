@@ -152,6 +152,12 @@ public enum Permission
 
     /// <summary>Record compensation and support payments to people and businesses hurt by a measure (payees pseudonymised in public).</summary>
     RecordCompensation,
+
+    /// <summary>See posts, hot topics (热点诉求), their answers and rumour marks of the region; a post's author pseudonym included.</summary>
+    ReadOpinion,
+
+    /// <summary>Link a topic to its public answer (a release or a hotline answer) and mark posts as rumours with their clarification.</summary>
+    AnswerOpinion,
 }
 
 /// <summary>
@@ -173,16 +179,16 @@ public static class RolePermissions
             Permission.ActOnOrders, Permission.ActivateAgreements, Permission.ReadContacts, Permission.PublishNeeds,
             Permission.ConfirmReceipts, Permission.MatchNeeds, Permission.ComposeAlerts, Permission.ApproveAlerts,
             Permission.DraftReleases, Permission.ApproveReleases, Permission.PlanDispatch, Permission.CloseRoads, Permission.RecordDonations,
-            Permission.RecordCompensation],
+            Permission.RecordCompensation, Permission.ReadOpinion],
         [Role.DutyOfficer] = [.. Reading, Permission.ManageEvents, Permission.ReportIncident,
             Permission.ChangeIncidentStatus, Permission.FileIncidentReport, Permission.IngestReadings, Permission.DecideTier,
             Permission.CompletePlanSteps, Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion,
             Permission.FormHeadquarters, Permission.IssueOrders, Permission.ActOnOrders, Permission.ReadContacts, Permission.PublishNeeds,
             Permission.ConfirmReceipts, Permission.MatchNeeds, Permission.ComposeAlerts, Permission.ApproveAlerts,
-            Permission.DraftReleases, Permission.HandleHotline, Permission.PlanDispatch, Permission.CloseRoads],
+            Permission.DraftReleases, Permission.HandleHotline, Permission.PlanDispatch, Permission.CloseRoads, Permission.ReadOpinion],
         [Role.Analyst] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport,
             Permission.ManageStations, Permission.IngestReadings, Permission.ManagePlans, Permission.CompletePlanSteps,
-            Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion],
+            Permission.ImportWarnings, Permission.ImportRecords, Permission.IngestOpinion, Permission.ReadOpinion, Permission.AnswerOpinion],
         // Liaisons of the transport department and the traffic police close and reopen roads.
         [Role.DepartmentLiaison] = [.. Reading, Permission.ReportIncident, Permission.FileIncidentReport, Permission.CompletePlanSteps,
             Permission.ActOnOrders, Permission.CloseRoads],
@@ -202,8 +208,9 @@ public static class RolePermissions
         [Role.LogisticsOfficer] = [.. Reading, Permission.ReportIncident, Permission.ActOnOrders, Permission.ManageOrganisations,
             Permission.ManageResources, Permission.MoveStock, Permission.ManageAgreements, Permission.ReadContacts, Permission.MatchNeeds,
             Permission.PlanDispatch, Permission.RecordDonations, Permission.ReadDonors],
+        // Information officers answer public concerns (每一个关切都有回应): they read opinion and link each hot topic to its answer.
         [Role.InformationOfficer] = [.. Reading, Permission.ComposeAlerts, Permission.DraftReleases, Permission.HandleHotline,
-            Permission.ManageAnswers],
+            Permission.ManageAnswers, Permission.ReadOpinion, Permission.AnswerOpinion],
         [Role.HotlineOperator] = [Permission.ReadRegions, Permission.ReadIncidents, Permission.ReadAlerts, Permission.HandleHotline],
     };
 

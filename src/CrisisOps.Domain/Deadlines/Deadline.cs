@@ -32,6 +32,9 @@ public enum DeadlineKind
 
     /// <summary>A resident not reached on any channel within the time limit escalates to the next channel (e.g. SMS → door-to-door).</summary>
     DeliveryEscalation = 9,
+
+    /// <summary>每一个关切都有回应: a hot topic is linked to a public answer in time, or it escalates up the region tree.</summary>
+    TopicAnswer = 10,
 }
 
 public enum DeadlineStatus
@@ -95,6 +98,10 @@ public static class DeadlinePolicies
     /// <summary>Delivery of an alert: whoever is not reached within <paramref name="within"/> gets the next channel (handled by delivery, not the tree).</summary>
     public static DeadlinePolicy DeliveryEscalation(TimeSpan within) =>
         new(DeadlineKind.DeliveryEscalation, within, TimeSpan.FromHours(1), Role.DutyOfficer) { ClimbsRegionTree = false };
+
+    /// <summary>A hot topic answered within <paramref name="within"/> by the information officers of its region; a miss climbs hourly.</summary>
+    public static DeadlinePolicy TopicAnswer(TimeSpan within) =>
+        new(DeadlineKind.TopicAnswer, within, TimeSpan.FromHours(1), Role.InformationOfficer);
 
     public static DeadlinePolicy For(DeadlineKind kind) => kind switch
     {

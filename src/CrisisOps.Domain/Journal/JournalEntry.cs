@@ -106,6 +106,14 @@ public static class JournalTypes
     public const string WarningFeedEntryRejected = "warning-feed.entry-rejected";
     public const string RecordsImported = "records.imported";
     public const string OpinionCountsIngested = "opinion.counts-ingested";
+
+    // Public opinion (舆情): posts, hot topics and the answer loop.
+    public const string PostsIngested = "opinion.posts-ingested";
+    public const string TopicSpiked = "opinion.topic-spiked";
+    public const string TopicAnswered = "opinion.topic-answered";
+    public const string TopicEscalated = "opinion.topic-escalated";
+    public const string RumourMarked = "opinion.rumour-marked";
+    public const string PostsRead = "opinion.posts-read";
     public const string OrganisationRegistered = "organisation.registered";
 
     // Resources (物资-人力-技术): catalogue, warehouses, stock movements, teams, experts, equipment, agreements.

@@ -34,8 +34,9 @@ public sealed class OpinionTopic
 
     private OpinionTopic() { }
 
-    public OpinionTopic(string label, string regionCode, string regionPath, DateTimeOffset firstPostAt, DateTimeOffset now)
+    public OpinionTopic(Guid id, string label, string regionCode, string regionPath, DateTimeOffset firstPostAt, DateTimeOffset now)
     {
+        Id = id;
         Label = Clip(label);
         RegionCode = regionCode;
         RegionPath = regionPath;
@@ -45,7 +46,7 @@ public sealed class OpinionTopic
         UpdatedAt = now;
     }
 
-    public long Id { get; private set; }
+    public Guid Id { get; private set; }
 
     /// <summary>Its top terms joined by " / " (e.g. 地铁 / 被困 / 救援).</summary>
     public string Label { get; private set; } = "";
@@ -77,7 +78,7 @@ public sealed class OpinionTopic
 
     public TopicStatus Status { get; private set; }
 
-    public long? MergedInto { get; private set; }
+    public Guid? MergedInto { get; private set; }
 
     /// <summary>When it last began to spike, and how (volume or negativity).</summary>
     public DateTimeOffset? HotSince { get; private set; }
@@ -173,7 +174,7 @@ public sealed class OpinionTopic
         Version++;
     }
 
-    public void Merge(long into, DateTimeOffset now)
+    public void Merge(Guid into, DateTimeOffset now)
     {
         Status = TopicStatus.Merged;
         MergedInto = into;
@@ -189,13 +190,13 @@ public sealed class TopicHour
 {
     private TopicHour() { }
 
-    public TopicHour(long topicId, DateTimeOffset hourStart)
+    public TopicHour(Guid topicId, DateTimeOffset hourStart)
     {
         TopicId = topicId;
         HourStart = hourStart;
     }
 
-    public long TopicId { get; private set; }
+    public Guid TopicId { get; private set; }
 
     public DateTimeOffset HourStart { get; private set; }
 

@@ -111,14 +111,14 @@ public sealed class Post
     public int GroupSize { get; private set; } = 1;
 
     /// <summary>The topic it was assigned to; null until the worker has seen it, or when it had no topic words or came too late.</summary>
-    public long? TopicId { get; private set; }
+    public Guid? TopicId { get; private set; }
 
     public DateTimeOffset? AssignedAt { get; private set; }
 
     public IReadOnlyList<string> TopicWords => Terms.Length == 0 ? [] : Terms.Split(' ');
 
     /// <summary>The worker's verdict on the post (topic may be null).</summary>
-    public void Assign(long repostOf, long? topicId, DateTimeOffset now)
+    public void Assign(long repostOf, Guid? topicId, DateTimeOffset now)
     {
         RepostOf = repostOf;
         TopicId = topicId;

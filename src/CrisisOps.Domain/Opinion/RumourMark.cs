@@ -11,7 +11,7 @@ public sealed class RumourMark
 
     private RumourMark() { }
 
-    public RumourMark(Guid id, long postId, long? topicId, string releaseNumber, string claimZh, string? claimEn, bool isPublic,
+    public RumourMark(Guid id, long postId, Guid? topicId, string releaseNumber, string claimZh, string? claimEn, bool isPublic,
         string regionCode, string regionPath, DateTimeOffset now, string by)
     {
         Id = id;
@@ -31,7 +31,7 @@ public sealed class RumourMark
 
     public long PostId { get; private set; }
 
-    public long? TopicId { get; private set; }
+    public Guid? TopicId { get; private set; }
 
     /// <summary>The published release the post contradicts.</summary>
     public string ReleaseNumber { get; private set; } = "";

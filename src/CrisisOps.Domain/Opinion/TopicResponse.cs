@@ -22,7 +22,7 @@ public sealed class TopicResponse
 
     private TopicResponse() { }
 
-    public TopicResponse(Guid id, long topicId, ResponseKind kind, string? reference, string text, double negativeShareBefore, int postsBefore,
+    public TopicResponse(Guid id, Guid topicId, ResponseKind kind, string? reference, string text, double negativeShareBefore, int postsBefore,
         DateTimeOffset now, string by)
     {
         Id = id;
@@ -38,7 +38,7 @@ public sealed class TopicResponse
 
     public Guid Id { get; private set; }
 
-    public long TopicId { get; private set; }
+    public Guid TopicId { get; private set; }
 
     public ResponseKind Kind { get; private set; }
 

@@ -24,6 +24,7 @@ public sealed class OpinionCount
         Keyword = item.Keyword;
         BucketStart = item.BucketStart;
         Count = item.Count;
+        Negative = item.Negative;
         UpdatedAt = now;
         UpdatedBy = by;
     }
@@ -41,19 +42,23 @@ public sealed class OpinionCount
 
     public long Count { get; private set; }
 
+    /// <summary>The negative posts among them, when the source judged tone (our own post pipeline does); else 0.</summary>
+    public long Negative { get; private set; }
+
     public DateTimeOffset UpdatedAt { get; private set; }
 
     public string UpdatedBy { get; private set; } = "";
 
     /// <summary>Takes a recount; false when it is the count already held.</summary>
-    public bool Replace(long count, DateTimeOffset now, string by)
+    public bool Replace(long count, long negative, DateTimeOffset now, string by)
     {
-        if (count == Count)
+        if (count == Count && negative == Negative)
         {
             return false;
         }
 
         Count = count;
+        Negative = negative;
         UpdatedAt = now;
         UpdatedBy = by;
         return true;
@@ -61,10 +66,12 @@ public sealed class OpinionCount
 }
 
 /// <summary>A count as it arrives.</summary>
-public sealed record IncomingOpinionCount(string? Region, string? Keyword, DateTimeOffset? Time, double? Count, string? Source);
+public sealed record IncomingOpinionCount(string? Region, string? Keyword, DateTimeOffset? Time, double? Count, string? Source,
+    double? Negative = null);
 
 /// <summary>A count that passed every check.</summary>
-public sealed record ValidOpinionCount(string Source, RecordRegion Region, string Keyword, DateTimeOffset BucketStart, long Count);
+public sealed record ValidOpinionCount(string Source, RecordRegion Region, string Keyword, DateTimeOffset BucketStart, long Count,
+    long Negative = 0);
 
 /// <summary>Why one count was refused; <c>Index</c> is its position in the batch.</summary>
 public sealed record OpinionRejection(int Index, string? Region, string? Keyword, string Reason);
@@ -74,7 +81,7 @@ public sealed record OpinionBatchCheck(IReadOnlyList<ValidOpinionCount> Accepted
 /// <summary>
 /// The rules an opinion count must pass: a source (1–100 characters), a region of ours the sender
 /// may post for, a keyword (1–100 characters), a bucket start not in the future (read to the whole second), a whole count
-/// from 0 to 1,000,000,000, and no key twice in one batch.
+/// from 0 to 1,000,000,000, negative posts (optional) from 0 to the count, and no key twice in one batch.
 /// </summary>
 public static class OpinionCountRules
 {
@@ -153,11 +160,22 @@ public static class OpinionCountRules
             return string.Create(CultureInfo.InvariantCulture, $"count {count} must be a whole number from 0 to {OpinionCount.MaxCount:N0}.");
         }
 
+        long negative = 0;
+        if (item.Negative is { } n)
+        {
+            if (!double.IsFinite(n) || n < 0 || n > count || n != Math.Floor(n))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"negative {n} must be a whole number from 0 to the count ({count}).");
+            }
+
+            negative = (long)n;
+        }
+
         // Buckets start on whole seconds (minutes, hours); PostgreSQL keeps microseconds and SQLite 100 ns,
         // so finer fractions would make the same bucket two keys.
         var bucket = time.ToUniversalTime();
         bucket = bucket.AddTicks(-(bucket.Ticks % TimeSpan.TicksPerSecond));
-        valid = new ValidOpinionCount(source, where, keyword, bucket, (long)count);
+        valid = new ValidOpinionCount(source, where, keyword, bucket, (long)count, negative);
         return null;
     }
 }

@@ -9,8 +9,11 @@ public sealed record StationSeries(Station Station, IReadOnlyList<(DateTimeOffse
 /// <summary>A government record as the risk model needs it.</summary>
 public sealed record RecordFact(RecordCategory Category, DateTimeOffset Time, int Severity);
 
-/// <summary>One opinion count as the risk model needs it: posts on a keyword in the bucket starting at <c>BucketStart</c>.</summary>
-public sealed record OpinionFact(string Keyword, DateTimeOffset BucketStart, long Count);
+/// <summary>
+/// One opinion count as the risk model needs it: posts on a keyword in the bucket starting at <c>BucketStart</c>, and the
+/// negative ones among them (0 when the source did not judge tone).
+/// </summary>
+public sealed record OpinionFact(string Keyword, DateTimeOffset BucketStart, long Count, long Negative = 0);
 
 /// <summary>
 /// An official warning covering the region, as the risk model needs it. In force from
@@ -58,7 +61,7 @@ public sealed record RiskInputs(
         {
             RuleKind.OfficialWarning => Warnings.Count > 0,
             RuleKind.RecordCount => Records.Count > 0,
-            RuleKind.OpinionCount => Opinion.Count > 0,
+            RuleKind.OpinionCount or RuleKind.OpinionNegative => Opinion.Count > 0,
             _ => Stations.Any(s => s.Station.Kind == rule.StationKind),
         });
     }
@@ -116,7 +119,7 @@ public static class RiskModel
                 case RuleKind.RecordCount:
                     contributions.AddRange(FromRecords(rule, inputs.Records, asOf) is { } records ? [records] : []);
                     break;
-                case RuleKind.OpinionCount:
+                case RuleKind.OpinionCount or RuleKind.OpinionNegative:
                     contributions.AddRange(FromOpinion(rule, inputs.Opinion, asOf) is { } opinion ? [opinion] : []);
                     break;
                 default:
@@ -178,15 +181,17 @@ public static class RiskModel
     {
         var counted = opinion.Where(o => o.BucketStart > asOf - rule.Window && o.BucketStart <= asOf
             && (rule.Keywords.Count == 0 || rule.Keywords.Contains(o.Keyword, StringComparer.OrdinalIgnoreCase))).ToList();
-        var sum = counted.Sum(o => o.Count);
+        var negative = rule.Kind == RuleKind.OpinionNegative;
+        var sum = counted.Sum(o => negative ? o.Negative : o.Count);
         if (sum == 0)
         {
             return null;
         }
 
         var keywords = rule.Keywords.Count == 0 ? "all keywords" : string.Join(", ", counted.Select(o => o.Keyword).Distinct(StringComparer.OrdinalIgnoreCase));
+        var posts = negative ? "negative posts" : "posts";
         return new RuleContribution(rule.Id, "opinion", sum, ScaleOf(sum, [.. rule.Limits.Select(l => (double?)l)]), Invariant(
-            $"{sum} posts on {keywords} over {Duration(rule.Window)} (limits {string.Join('/', rule.Limits)})"));
+            $"{sum} {posts} on {keywords} over {Duration(rule.Window)} (limits {string.Join('/', rule.Limits)})"));
     }
 
     private static RuleContribution? Vulnerability(VulnerabilityRule rule, RegionVulnerability region)

@@ -27,6 +27,12 @@ public enum RuleKind
 
     /// <summary>Posts counted by opinion monitoring within a window, optionally only some keywords, summed, against four limits.</summary>
     OpinionCount,
+
+    /// <summary>
+    /// Negative posts within a window, optionally only some keywords, summed, against four limits: the anger of a
+    /// region, which the opinion pipeline measures on every post it reads (and monitoring tools may send).
+    /// </summary>
+    OpinionNegative,
 }
 
 /// <summary>
@@ -45,7 +51,7 @@ public sealed record RiskRule(string Id, RuleKind Kind, StationKind StationKind,
     /// <summary>record-count: each record counts its severity (1–4) instead of 1, so one grave finding weighs as much as four minor ones.</summary>
     public bool SeverityWeighted { get; init; }
 
-    /// <summary>opinion-count: the keywords summed (equal ignoring case); empty = all keywords.</summary>
+    /// <summary>opinion-count and opinion-negative: the keywords summed (equal ignoring case); empty = all keywords.</summary>
     public IReadOnlyList<string> Keywords { get; init; } = [];
 
     /// <summary>True for the rules that read monitoring stations.</summary>
@@ -112,7 +118,9 @@ public sealed record RiskRuleSet(int Version, double Hysteresis, IReadOnlyList<H
     public TimeSpan RecordLookback => Longest(RuleKind.RecordCount);
 
     /// <summary>How far back opinion counts must be read to apply every opinion-count rule (zero when there is none).</summary>
-    public TimeSpan OpinionLookback => Longest(RuleKind.OpinionCount);
+    public TimeSpan OpinionLookback => Longest(RuleKind.OpinionCount) > Longest(RuleKind.OpinionNegative)
+        ? Longest(RuleKind.OpinionCount)
+        : Longest(RuleKind.OpinionNegative);
 
     private TimeSpan Longest(RuleKind kind) =>
         Hazards.SelectMany(h => h.Rules).Where(r => r.Kind == kind).Select(r => r.Window).DefaultIfEmpty(TimeSpan.Zero).Max();
@@ -193,8 +201,9 @@ public sealed record RiskRuleSet(int Version, double Hysteresis, IReadOnlyList<H
             "official-warning" => RuleKind.OfficialWarning,
             "record-count" => RuleKind.RecordCount,
             "opinion-count" => RuleKind.OpinionCount,
+            "opinion-negative" => RuleKind.OpinionNegative,
             _ => throw new RiskRuleException(
-                $"line {line}: rule '{id}' of '{hazard}': unknown kind '{kindText}' (threshold, rate-of-rise, rolling-sum, official-warning, record-count, opinion-count)."),
+                $"line {line}: rule '{id}' of '{hazard}': unknown kind '{kindText}' (threshold, rate-of-rise, rolling-sum, official-warning, record-count, opinion-count, opinion-negative)."),
         };
 
         StationKind stationKind = default;
@@ -217,7 +226,7 @@ public sealed record RiskRuleSet(int Version, double Hysteresis, IReadOnlyList<H
         var limits = new List<double>();
         if (kind is not (RuleKind.Threshold or RuleKind.OfficialWarning))
         {
-            var longest = kind is RuleKind.RecordCount or RuleKind.OpinionCount ? MaxCountWindow : MaxStationWindow;
+            var longest = kind is RuleKind.RecordCount or RuleKind.OpinionCount or RuleKind.OpinionNegative ? MaxCountWindow : MaxStationWindow;
             var windowAt = lines.Of("window", at);
             var windowText = Required(rule, "window", lines, windowAt, JsonValueKind.String).GetString()!;
             if (!TimeSpan.TryParse(windowText, CultureInfo.InvariantCulture, out window) || window <= TimeSpan.Zero || window > longest)
@@ -268,7 +277,7 @@ public sealed record RiskRuleSet(int Version, double Hysteresis, IReadOnlyList<H
                 break;
             }
 
-            case RuleKind.OpinionCount:
+            case RuleKind.OpinionCount or RuleKind.OpinionNegative:
                 result = result with { Keywords = Words(rule, "keywords", id, lines, at, required: false) };
                 break;
         }

@@ -148,6 +148,7 @@ public static class ServerSetup
         services.AddSingleton<IDeadlineMissHandler, OrderAcknowledgementMissed>();
         services.AddSingleton<IDeadlineMissHandler, OrderCompletionMissed>();
         services.AddSingleton<Features.Information.InformationSettings>();
+        services.AddSingleton<Features.Opinion.OpinionSettings>();
         services.AddSingleton<Features.Information.InformationCatalog>();
         services.AddSingleton<Features.Information.ReleaseDuty>();
         services.AddSingleton<Features.Information.ReleaseDesk>();

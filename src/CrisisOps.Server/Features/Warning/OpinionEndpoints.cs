@@ -14,8 +14,11 @@ namespace CrisisOps.Server.Features.Warning;
 
 public sealed record OpinionBatchRequest(List<OpinionItemDto?>? Items);
 
-/// <summary>One count: posts on <c>keyword</c> in <c>region</c> in the bucket starting at <c>time</c>, from <c>source</c>.</summary>
-public sealed record OpinionItemDto(string? Region, string? Keyword, DateTimeOffset? Time, double? Count, string? Source);
+/// <summary>
+/// One count: posts on <c>keyword</c> in <c>region</c> in the bucket starting at <c>time</c>, from <c>source</c>; optionally
+/// how many of them were negative.
+/// </summary>
+public sealed record OpinionItemDto(string? Region, string? Keyword, DateTimeOffset? Time, double? Count, string? Source, double? Negative = null);
 
 public sealed record OpinionIngestResult(int Received, int Stored, int Replaced, int Unchanged, int Rejected, IReadOnlyList<OpinionRejection> Errors);
 
@@ -48,7 +51,7 @@ public static class OpinionEndpoints
 
         var items = body.Items.Select(i => i is null
             ? new IncomingOpinionCount(null, null, null, null, null)
-            : new IncomingOpinionCount(i.Region, i.Keyword, i.Time, i.Count, i.Source)).ToList();
+            : new IncomingOpinionCount(i.Region, i.Keyword, i.Time, i.Count, i.Source, i.Negative)).ToList();
         return TypedResults.Ok(await ingest.IngestAsync(items, await caller.GetAsync(ct), ct));
     }
 }
@@ -109,7 +112,7 @@ public sealed class OpinionCountIngest(IDbContextFactory<CrisisOpsDbContext> fac
         {
             if (held.TryGetValue((item.Source, item.Region.Code, item.Keyword, item.BucketStart), out var count))
             {
-                if (count.Replace(item.Count, now, actor))
+                if (count.Replace(item.Count, item.Negative, now, actor))
                 {
                     replaced++;
                     changed.Add((item, true));

@@ -270,8 +270,8 @@ public sealed class RiskEvaluator(IDbContextFactory<CrisisOpsDbContext> factory,
 
         var since = now - ruleSet.OpinionLookback;
         return (await db.OpinionCounts.AsNoTracking().Where(o => codes.Contains(o.RegionCode) && o.BucketStart > since)
-                .Select(o => new { o.RegionCode, o.Keyword, o.BucketStart, o.Count }).ToListAsync(ct))
-            .ToLookup(o => o.RegionCode, o => new OpinionFact(o.Keyword, o.BucketStart, o.Count), StringComparer.Ordinal);
+                .Select(o => new { o.RegionCode, o.Keyword, o.BucketStart, o.Count, o.Negative }).ToListAsync(ct))
+            .ToLookup(o => o.RegionCode, o => new OpinionFact(o.Keyword, o.BucketStart, o.Count, o.Negative), StringComparer.Ordinal);
     }
 
     private static Task<ILookup<string, WarningFact>> LoadWarningsAsync(CrisisOpsDbContext db, List<string> codes, DateTimeOffset now,

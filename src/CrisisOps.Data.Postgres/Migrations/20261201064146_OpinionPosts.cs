@@ -1,0 +1,212 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace CrisisOps.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class OpinionPosts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "Negative",
+                table: "opinion_counts",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.CreateTable(
+                name: "opinion_posts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Source = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    SourceId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Author = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    PostedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Text = table.Column<string>(type: "character varying(5000)", maxLength: 5000, nullable: false),
+                    Language = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    RegionCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RegionPath = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    Located = table.Column<bool>(type: "boolean", nullable: false),
+                    Latitude = table.Column<double>(type: "double precision", nullable: true),
+                    Longitude = table.Column<double>(type: "double precision", nullable: true),
+                    Tone = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Score = table.Column<double>(type: "double precision", nullable: false),
+                    Model = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Terms = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ReceivedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RepostOf = table.Column<long>(type: "bigint", nullable: true),
+                    GroupSize = table.Column<int>(type: "integer", nullable: false),
+                    TopicId = table.Column<Guid>(type: "uuid", nullable: true),
+                    AssignedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_opinion_posts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "opinion_rumour_marks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    PostId = table.Column<long>(type: "bigint", nullable: false),
+                    TopicId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ReleaseNumber = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ClaimZh = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    ClaimEn = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    IsPublic = table.Column<bool>(type: "boolean", nullable: false),
+                    RegionCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RegionPath = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    By = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_opinion_rumour_marks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "opinion_topic_hours",
+                columns: table => new
+                {
+                    TopicId = table.Column<Guid>(type: "uuid", nullable: false),
+                    HourStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Posts = table.Column<int>(type: "integer", nullable: false),
+                    Negative = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_opinion_topic_hours", x => new { x.TopicId, x.HourStart });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "opinion_topic_responses",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TopicId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Reference = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    NegativeShareBefore = table.Column<double>(type: "double precision", nullable: false),
+                    PostsBefore = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    By = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_opinion_topic_responses", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "opinion_topics",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Label = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RegionCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RegionPath = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    FirstPostAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastPostAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Posts = table.Column<int>(type: "integer", nullable: false),
+                    NegativePosts = table.Column<int>(type: "integer", nullable: false),
+                    VolumeHour = table.Column<int>(type: "integer", nullable: false),
+                    VolumeSixHours = table.Column<int>(type: "integer", nullable: false),
+                    Growth = table.Column<double>(type: "double precision", nullable: false),
+                    NegativeShare = table.Column<double>(type: "double precision", nullable: false),
+                    Representatives = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    MergedInto = table.Column<Guid>(type: "uuid", nullable: true),
+                    HotSince = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SpikeKind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    EscalatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_opinion_topics", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_opinion_posts_AssignedAt",
+                table: "opinion_posts",
+                column: "AssignedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_opinion_posts_PostedAt",
+                table: "opinion_posts",
+                column: "PostedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_opinion_posts_Source_SourceId",
+                table: "opinion_posts",
+                columns: new[] { "Source", "SourceId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_opinion_posts_TopicId_PostedAt",
+                table: "opinion_posts",
+                columns: new[] { "TopicId", "PostedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_opinion_rumour_marks_IsPublic_At",
+                table: "opinion_rumour_marks",
+                columns: new[] { "IsPublic", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_opinion_rumour_marks_PostId",
+                table: "opinion_rumour_marks",
+                column: "PostId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_opinion_topic_responses_TopicId",
+                table: "opinion_topic_responses",
+                column: "TopicId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_opinion_topics_RegionPath",
+                table: "opinion_topics",
+                column: "RegionPath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_opinion_topics_Status_LastPostAt",
+                table: "opinion_topics",
+                columns: new[] { "Status", "LastPostAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "opinion_posts");
+
+            migrationBuilder.DropTable(
+                name: "opinion_rumour_marks");
+
+            migrationBuilder.DropTable(
+                name: "opinion_topic_hours");
+
+            migrationBuilder.DropTable(
+                name: "opinion_topic_responses");
+
+            migrationBuilder.DropTable(
+                name: "opinion_topics");
+
+            migrationBuilder.DropColumn(
+                name: "Negative",
+                table: "opinion_counts");
+        }
+    }
+}
