@@ -63,6 +63,7 @@ internal static class StreamBenchmark
         var analysis = new List<double>();
         var analysisTwo = new List<double>();
         var pipeline = new List<double>();
+        var noReviews = new List<double>();
         var ingestShaped = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
@@ -71,6 +72,7 @@ internal static class StreamBenchmark
             analysis.Add(Rate(texts.Length, () => AnalyseAll(posts)));
             analysisTwo.Add(Rate(texts.Length, () => AnalyseParallel(posts, 2)));
             pipeline.Add(Rate(texts.Length, () => Pipeline(posts)));
+            noReviews.Add(Rate(texts.Length, () => Pipeline(posts, reviews: false)));
             ingestShaped.Add(Rate(texts.Length, () => PipelineInBatches(posts, 1_000, 2)));
         }
 
@@ -80,6 +82,7 @@ internal static class StreamBenchmark
         Row("jieba segmentation alone (`ChineseSegmenter.Shared.Cut`), 1 thread", Median(jieba), jiebaRate);
         Row("analysis (`PostAnalyser.Default.TryAnalyse`: check, language, segmentation, lexicon sentiment, topic words), 1 thread", Median(analysis), jiebaRate);
         Row("whole pipeline: analysis + `OpinionStream.Add` + `Review` each simulated minute, 1 thread", Median(pipeline), jiebaRate);
+        Row("analysis + `OpinionStream.Add`, no reviews (what a flood of posts costs per post), 1 thread", Median(noReviews), jiebaRate);
         Row("analysis on 2 threads (`Parallel.For`)", Median(analysisTwo), jiebaRate);
         Row("whole pipeline as ingest runs it: batches of 1,000 analysed on 2 threads, then the stream on 1", Median(ingestShaped), jiebaRate);
         Console.WriteLine();
@@ -155,21 +158,29 @@ internal static class StreamBenchmark
         return analyses;
     }
 
-    /// <summary>Each post analysed and added in turn, the stream reviewed each simulated minute, on one thread.</summary>
-    private static int Pipeline(IReadOnlyList<GeneratedPost> posts)
+    /// <summary>Each post analysed and added in turn, the stream reviewed each simulated minute (unless not), on one thread.</summary>
+    private static int Pipeline(IReadOnlyList<GeneratedPost> posts, bool reviews = true)
     {
         var stream = new OpinionStream();
         var feed = new Reviews(stream);
         foreach (var post in posts)
         {
-            feed.Until(post.At);
+            if (reviews)
+            {
+                feed.Until(post.At);
+            }
+
             if (PostAnalyser.Default.TryAnalyse(post.Text, post.Language, out var analysis, out _))
             {
                 stream.Add(StreamedPost.Of(post.Id, post.At, analysis, post.Region));
             }
         }
 
-        feed.Until(Start.AddHours(Hours).AddTicks(1));
+        if (reviews)
+        {
+            feed.Until(Start.AddHours(Hours).AddTicks(1));
+        }
+
         return feed.Spikes.Count;
     }
 
@@ -264,6 +275,9 @@ internal static class StreamBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `OpinionStream.Add` (repost grouping + topic assignment) | {PerPost(add):F1} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"|   of which repost grouping (`RepostGrouper.Add` alone, same posts) | {PerPost(reposts):F1} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `OpinionStream.Review` each simulated minute ({feed.Count} reviews), spread over the posts | {PerPost(review):F1} |"));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"One review (snapshots of both windows + spike detection): {review * 1e3 / Stopwatch.Frequency / feed.Count:F1} ms on average; topics alive at the end: {stream.Topics.TopicCount:N0}."));
         Console.WriteLine();
 
         foreach (var (_, lines) in reports)
