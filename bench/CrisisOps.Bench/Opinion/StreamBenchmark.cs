@@ -64,6 +64,7 @@ internal static class StreamBenchmark
         var analysisTwo = new List<double>();
         var pipeline = new List<double>();
         var noReviews = new List<double>();
+        var reviewMs = new List<double>();
         var ingestShaped = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
@@ -71,7 +72,9 @@ internal static class StreamBenchmark
             jieba.Add(Rate(texts.Length, () => JiebaAlone(texts)));
             analysis.Add(Rate(texts.Length, () => AnalyseAll(posts)));
             analysisTwo.Add(Rate(texts.Length, () => AnalyseParallel(posts, 2)));
-            pipeline.Add(Rate(texts.Length, () => Pipeline(posts)));
+            var reviewed = 0L;
+            pipeline.Add(Rate(texts.Length, () => reviewed = Pipeline(posts)));
+            reviewMs.Add(reviewed * 1e3 / Stopwatch.Frequency / ReviewsPerRun);
             noReviews.Add(Rate(texts.Length, () => Pipeline(posts, reviews: false)));
             ingestShaped.Add(Rate(texts.Length, () => PipelineInBatches(posts, 1_000, 2)));
         }
@@ -82,6 +85,8 @@ internal static class StreamBenchmark
         Row("jieba segmentation alone (`ChineseSegmenter.Shared.Cut`), 1 thread", Median(jieba), jiebaRate);
         Row("analysis (`PostAnalyser.Default.TryAnalyse`: check, language, segmentation, lexicon sentiment, topic words), 1 thread", Median(analysis), jiebaRate);
         Row("whole pipeline: analysis + `OpinionStream.Add` + `Review` each simulated minute, 1 thread", Median(pipeline), jiebaRate);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"|   of which reviews: {ReviewsPerRun} in the run, {Median(reviewMs):F1} ms each (snapshots of the 1 h and 6 h windows + spike detection) | | |"));
         Row("analysis + `OpinionStream.Add`, no reviews (what a flood of posts costs per post), 1 thread", Median(noReviews), jiebaRate);
         Row("analysis on 2 threads (`Parallel.For`)", Median(analysisTwo), jiebaRate);
         Row("whole pipeline as ingest runs it: batches of 1,000 analysed on 2 threads, then the stream on 1", Median(ingestShaped), jiebaRate);
@@ -158,8 +163,13 @@ internal static class StreamBenchmark
         return analyses;
     }
 
-    /// <summary>Each post analysed and added in turn, the stream reviewed each simulated minute (unless not), on one thread.</summary>
-    private static int Pipeline(IReadOnlyList<GeneratedPost> posts, bool reviews = true)
+    private static int ReviewsPerRun => (int)(TimeSpan.FromHours(Hours) / ReviewEvery);
+
+    /// <summary>
+    /// Each post analysed and added in turn, the stream reviewed each simulated minute (unless not), on one thread; answers
+    /// the time spent in reviews, in <see cref="Stopwatch"/> ticks.
+    /// </summary>
+    private static long Pipeline(IReadOnlyList<GeneratedPost> posts, bool reviews = true)
     {
         var stream = new OpinionStream();
         var feed = new Reviews(stream);
@@ -181,7 +191,7 @@ internal static class StreamBenchmark
             feed.Until(Start.AddHours(Hours).AddTicks(1));
         }
 
-        return feed.Spikes.Count;
+        return feed.ReviewTicks;
     }
 
     /// <summary>As ingest does it: a batch analysed in parallel (stateless), then added to the stream in order (stateful).</summary>
