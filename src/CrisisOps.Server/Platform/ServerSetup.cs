@@ -153,6 +153,7 @@ public static class ServerSetup
         services.AddSingleton<Features.Opinion.OpinionWorkerSignal>();
         services.AddSingleton<Features.Opinion.OpinionWorker>();
         services.AddSingleton<Features.Opinion.Posts.PostIngest>();
+        services.AddScoped<Features.Opinion.Rumours.RumourDesk>();
         if (configuration.GetValue("Opinion:RunInBackground", true))
         {
             services.AddHostedService<Features.Opinion.OpinionWorkerService>();
@@ -313,6 +314,7 @@ public static class ServerSetup
         CrisisOps.Server.Features.People.ResidentEndpoints.MapResidentEndpoints(app);
         app.MapOpinionEndpoints();
         Features.Opinion.Posts.PostEndpoints.MapPostEndpoints(app);
+        Features.Opinion.Rumours.RumourEndpoints.MapRumourEndpoints(app);
         app.MapItemEndpoints();
         app.MapStockEndpoints();
         app.MapPoolEndpoints();
