@@ -149,6 +149,16 @@ public static class ServerSetup
         services.AddSingleton<IDeadlineMissHandler, OrderCompletionMissed>();
         services.AddSingleton<Features.Information.InformationSettings>();
         services.AddSingleton<Features.Opinion.OpinionSettings>();
+        services.AddSingleton(_ => CrisisOps.Text.Posts.PostAnalyser.Default);
+        services.AddSingleton<Features.Opinion.OpinionWorkerSignal>();
+        services.AddSingleton<Features.Opinion.OpinionWorker>();
+        services.AddSingleton<Features.Opinion.Posts.PostIngest>();
+        services.AddScoped<Features.Opinion.Rumours.RumourDesk>();
+        if (configuration.GetValue("Opinion:RunInBackground", true))
+        {
+            services.AddHostedService<Features.Opinion.OpinionWorkerService>();
+        }
+
         services.AddSingleton<Features.Information.InformationCatalog>();
         services.AddSingleton<Features.Information.ReleaseDuty>();
         services.AddSingleton<Features.Information.ReleaseDesk>();
@@ -303,6 +313,8 @@ public static class ServerSetup
         app.MapRecordEndpoints();
         CrisisOps.Server.Features.People.ResidentEndpoints.MapResidentEndpoints(app);
         app.MapOpinionEndpoints();
+        Features.Opinion.Posts.PostEndpoints.MapPostEndpoints(app);
+        Features.Opinion.Rumours.RumourEndpoints.MapRumourEndpoints(app);
         app.MapItemEndpoints();
         app.MapStockEndpoints();
         app.MapPoolEndpoints();
