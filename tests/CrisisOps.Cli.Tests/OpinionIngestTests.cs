@@ -93,6 +93,37 @@ public sealed class OpinionIngestTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_WhenAFieldHasTheWrongType_RefusesThatPostAloneAndSendsNumericSourceIdsAsText()
+    {
+        // On the server a field that does not bind makes the whole request malformed JSON: each such post is refused here.
+        string[] posts =
+        [
+            "{\"source\":\"weibo\",\"sourceId\":4471920123456789012,\"time\":\"2026-07-20T08:00:00+08:00\",\"text\":\"雨\"}",
+            "{\"source\":\"weibo\",\"sourceId\":\"t1\",\"time\":\"yesterday\",\"text\":\"雨\"}",
+            "{\"source\":\"weibo\",\"sourceId\":\"t2\",\"time\":\"2026-07-20T08:00:00+08:00\",\"text\":42}",
+            "{\"source\":\"weibo\",\"sourceId\":\"t3\",\"time\":\"2026-07-20T08:00:00+08:00\",\"text\":\"雨\",\"Latitude\":\"31.2\"}",
+            "{\"source\":\"weibo\",\"sourceId\":1.5,\"time\":\"2026-07-20T08:00:00+08:00\",\"text\":\"雨\"}",
+            "{\"source\":\"weibo\",\"sourceId\":\"t5\",\"time\":null,\"text\":\"雨\",\"latitude\":31.2,\"longitude\":121.4,\"extra\":{\"a\":[1]}}",
+        ];
+        var path = Write("posts.json", "[" + string.Join(",\n", posts) + "]");
+        var server = new PostsServer();
+
+        var result = await cli.RunAsync(server.Handler, "--json", "opinion", "ingest", path);
+
+        Assert.Equal(ExitCodes.Rejected, result.ExitCode);
+        Assert.Equal(["4471920123456789012", "t5"], server.Received.Select(p => p["sourceId"]!.GetValue<string>()));
+        Assert.Equal(JsonValueKind.Object, server.Received[1]["extra"]!.GetValueKind());
+        var errors = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("errors").EnumerateArray()
+            .Select(e => (e.GetProperty("index").GetInt32(), e.GetProperty("code").GetString(), e.GetProperty("message").GetString())).ToList();
+        Assert.Equal([1, 2, 3, 4], errors.Select(e => e.Item1));
+        Assert.All(errors, e => Assert.Equal("post-field-type", e.Item2));
+        Assert.StartsWith("'time' must be an ISO 8601 time", errors[0].Item3, StringComparison.Ordinal);
+        Assert.Equal("'text' must be text (in quotes) or null", errors[1].Item3);
+        Assert.Equal("'Latitude' must be a number or null", errors[2].Item3);
+        Assert.Equal("'sourceId' must be text (in quotes) or null", errors[3].Item3);
+    }
+
+    [Fact]
     public async Task Ingest_WhenBatchOfThree_SendsBatchesInFileOrderAndFillsSourceOnlyWhereMissing()
     {
         var posts = Enumerable.Range(0, 7).Select(i => i switch

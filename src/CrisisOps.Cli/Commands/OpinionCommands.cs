@@ -806,9 +806,21 @@ internal static class PostFile
         byte[] json;
         try
         {
+            if (FieldProblem(post) is { } problem)
+            {
+                return Refused(position, post["sourceId"] is JsonValue given && given.TryGetValue<string>(out var named) ? named : null,
+                    "post-field-type", problem);
+            }
+
             sourceId = post["sourceId"] is JsonValue id ? (id.TryGetValue<string>(out var text) ? text : id.ToJsonString()) : null;
-            if (defaultSource is not null && (post["source"] is null || (post["source"] is JsonValue given && given.TryGetValue<string>(out var named)
-                && string.IsNullOrWhiteSpace(named))))
+            if (post["sourceId"] is JsonValue { } number && number.GetValueKind() == JsonValueKind.Number)
+            {
+                // Platforms' ids are often numbers (a weibo mid); the API takes text. The number's own digits, not a double.
+                post["sourceId"] = sourceId;
+            }
+
+            if (defaultSource is not null && (post["source"] is null || (post["source"] is JsonValue source && source.TryGetValue<string>(out var stated)
+                && string.IsNullOrWhiteSpace(stated))))
             {
                 post["source"] = defaultSource;
             }
@@ -831,6 +843,54 @@ internal static class PostFile
         return json.Length > MaxRequestBytes - EnvelopeBytes
             ? Refused(position, sourceId, "post-too-large", Localized.Format(Strings.OpinionIngest_PostTooLarge, json.Length, MaxRequestBytes - EnvelopeBytes))
             : new PostFileEntry(position, sourceId, json, null);
+    }
+
+    // The API's post fields and the JSON they must be (its names are read regardless of case). A field of the wrong type
+    // makes the server refuse the whole request as malformed JSON, so such a post is refused here, alone.
+    private static readonly Dictionary<string, JsonValueKind> Fields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["source"] = JsonValueKind.String,
+        ["sourceId"] = JsonValueKind.String,
+        ["kind"] = JsonValueKind.String,
+        ["author"] = JsonValueKind.String,
+        ["time"] = JsonValueKind.String,
+        ["text"] = JsonValueKind.String,
+        ["language"] = JsonValueKind.String,
+        ["region"] = JsonValueKind.String,
+        ["latitude"] = JsonValueKind.Number,
+        ["longitude"] = JsonValueKind.Number,
+    };
+
+    /// <summary>Why a field of the post would not bind on the server (wrong JSON type, a time that is not ISO 8601), or null.</summary>
+    private static string? FieldProblem(JsonObject post)
+    {
+        foreach (var (name, value) in post)
+        {
+            if (value is null || !Fields.TryGetValue(name, out var kind))
+            {
+                continue;
+            }
+
+            var actual = value.GetValueKind();
+            var fits = actual == kind
+                || (actual == JsonValueKind.Number && name.Equals("sourceId", StringComparison.OrdinalIgnoreCase) && value.AsValue().TryGetValue<long>(out _));
+            if (fits && name.Equals("time", StringComparison.OrdinalIgnoreCase) && !value.AsValue().TryGetValue<DateTimeOffset>(out _))
+            {
+                return Localized.Format(Strings.OpinionIngest_FieldNotTime, name, value.ToJsonString());
+            }
+
+            if (fits && kind == JsonValueKind.Number && !(value.AsValue().TryGetValue<double>(out var number) && double.IsFinite(number)))
+            {
+                fits = false;
+            }
+
+            if (!fits)
+            {
+                return Localized.Format(kind == JsonValueKind.String ? Strings.OpinionIngest_FieldNotText : Strings.OpinionIngest_FieldNotNumber, name);
+            }
+        }
+
+        return null;
     }
 
     private static PostFileEntry Refused(int position, string? sourceId, string code, string message) =>
