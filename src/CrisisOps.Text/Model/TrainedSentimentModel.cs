@@ -49,9 +49,16 @@ public sealed class TrainedSentimentModel : ISentimentModel
 
     /// <param name="weights">One weight per bucket of <paramref name="features"/>.</param>
     /// <param name="networks">Networks averaged with the linear model; none for a linear model alone.</param>
-    /// <param name="fileBytes">The model file this model was read from, when it was (its SHA-256 is <see cref="Version"/>).</param>
     public TrainedSentimentModel(FeatureConfig features, float[] weights, float bias, ModelProvenance provenance,
-        IReadOnlyList<CharCnn>? networks = null, byte[]? fileBytes = null)
+        IReadOnlyList<CharCnn>? networks = null)
+        : this(features, weights, bias, provenance, networks, fileBytes: null)
+    {
+    }
+
+    /// <param name="fileBytes">The model file this model was read from, when it was (its SHA-256 is <see cref="Version"/>);
+    /// null to hash the bytes <see cref="ModelFile.ToBytes"/> would write, which are the same.</param>
+    internal TrainedSentimentModel(FeatureConfig features, float[] weights, float bias, ModelProvenance provenance,
+        IReadOnlyList<CharCnn>? networks, byte[]? fileBytes)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(weights);
