@@ -40,7 +40,8 @@ internal static class OpinionCommands
         var seed = new Option<int>("--seed") { Description = Strings.Opinion_OptionSeed, HelpName = "N", DefaultValueFactory = _ => TrainingOptions.Default.Seed };
         var epochs = new Option<int>("--epochs") { Description = Strings.Opinion_OptionEpochs, HelpName = "N", DefaultValueFactory = _ => TrainingOptions.Default.Epochs };
         var words = new Option<bool>("--words") { Description = Strings.Opinion_OptionWords };
-        var command = new Command("train", Strings.Opinion_CommandTrain) { data, output, seed, epochs, words };
+        var networks = new Option<int>("--networks") { Description = Strings.Opinion_OptionNetworks, HelpName = "N", DefaultValueFactory = _ => 0 };
+        var command = new Command("train", Strings.Opinion_CommandTrain) { data, output, seed, epochs, words, networks };
         runtime.SetAction(command, async (context, parseResult, cancellationToken) =>
         {
             var options = TrainingOptions.Default with { Seed = parseResult.GetValue(seed), Epochs = parseResult.GetValue(epochs) };
@@ -49,12 +50,19 @@ internal static class OpinionCommands
                 throw new CliUsageException(Localized.Format(Strings.Opinion_EpochsOutOfRange, options.Epochs));
             }
 
+            var networkOptions = NetworkOptions.Default with { Count = parseResult.GetValue(networks) };
+            if (networkOptions.Count is < 0 or > 4)
+            {
+                throw new CliUsageException(Localized.Format(Strings.Opinion_NetworksOutOfRange, networkOptions.Count));
+            }
+
             var file = parseResult.GetValue(data)!;
             var target = parseResult.GetValue(output)!;
             var labelled = Read(file);
             var createdAt = context.Environment.TimeProvider.GetUtcNow();
             var model = await RunWithProgressAsync(context, Localized.Format(Strings.Opinion_Training, labelled.Rows.Count),
-                progress => SentimentTrainer.Train(labelled, parseResult.GetValue(words) ? FeatureConfig.WithWords : FeatureConfig.Default, options, createdAt, progress, cancellationToken),
+                progress => SentimentTrainer.Train(labelled, parseResult.GetValue(words) ? FeatureConfig.WithWords : FeatureConfig.Default, options, networkOptions,
+                    createdAt, progress, cancellationToken),
                 cancellationToken);
             try
             {
@@ -160,7 +168,7 @@ internal static class OpinionCommands
         ClassificationMetrics m, double perSecond)
     {
         var p = model.Provenance;
-        context.Out.MarkupLine(Markup.Escape(Localized.Format(Strings.Opinion_ModelLine, Kind(p.Kind), model.Features.Config,
+        context.Out.MarkupLine(Markup.Escape(Localized.Format(Strings.Opinion_ModelLine, Kind(model), model.Features.Config,
             p.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), p.TrainingRows, p.TrainingSha256.Length > 0 ? Convert.ToHexStringLower(p.TrainingSha256)[..12] : "—",
             Percent(p.HeldBack.Accuracy))));
         context.Out.MarkupLine(Markup.Escape(Localized.Format(Strings.Opinion_DataLine, file.Name, evaluated, labelled.Rows.Count, labelled.RefusedRows)));
@@ -196,11 +204,16 @@ internal static class OpinionCommands
 
     private static string Mebibytes(long bytes) => (bytes / 1024d / 1024d).ToString("F1", CultureInfo.CurrentCulture);
 
-    private static string Kind(ModelKind kind) => kind switch
+    private static string Kind(TrainedSentimentModel model)
     {
-        ModelKind.NaiveBayesLogisticRegression => "NB-LR",
-        _ => "LR",
-    };
+        var linear = model.Provenance.Kind switch
+        {
+            ModelKind.NaiveBayesLogisticRegression => "NB-LR",
+            _ => "LR",
+        };
+        return model.Networks.Count == 0 ? linear
+            : string.Create(CultureInfo.InvariantCulture, $"{linear} + {model.Networks.Count} char CNN (weight {model.NetworkWeight:0.##})");
+    }
 
     private static void WriteRowErrors(CliContext context, LabelledData labelled)
     {
@@ -273,7 +286,9 @@ internal static class OpinionCommands
 
     private static object ModelJson(TrainedSentimentModel model) => new
     {
-        kind = Kind(model.Provenance.Kind),
+        kind = Kind(model),
+        name = model.Name,
+        version = model.Version,
         formatVersion = ModelFile.FormatVersion,
         features = new
         {
@@ -284,6 +299,16 @@ internal static class OpinionCommands
         },
         epochs = model.Provenance.Training.Epochs,
         seed = model.Provenance.Training.Seed,
+        networks = new
+        {
+            count = model.Networks.Count,
+            epochs = model.Provenance.Networks.Epochs,
+            weight = model.NetworkWeight,
+            filters = model.Provenance.Networks.Shape.Filters,
+            dimensions = model.Provenance.Networks.Shape.Dimensions,
+            minWidth = model.Provenance.Networks.Shape.MinWidth,
+            maxWidth = model.Provenance.Networks.Shape.MaxWidth,
+        },
         trainingSha256 = Convert.ToHexStringLower(model.Provenance.TrainingSha256),
         trainingRows = model.Provenance.TrainingRows,
         createdAt = model.Provenance.CreatedAt,
