@@ -330,6 +330,20 @@ public sealed class OpinionIngestTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_WhenTheServerGoesAwayMidway_SaysHowFarTheFileGotAndExitsUnreachable()
+    {
+        var path = Write("posts.json", "[" + string.Join(",", Enumerable.Range(0, 5).Select(i => Post($"r{i}"))) + "]");
+        var posts = new PostsServer();
+        var calls = 0;
+        var server = new FakeServer(request => ++calls == 1 ? posts.Answer(request) : throw new HttpRequestException("Connection reset"));
+
+        var result = await cli.RunAsync(server, "opinion", "ingest", path, "--batch", "2");
+
+        Assert.Equal(ExitCodes.Unreachable, result.ExitCode);
+        Assert.Contains("Stopped after 2 of 5 posts (2 stored, 0 already held, 0 rejected).", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ingest_WhenTheAnswerDoesNotAddUp_ExitsServerError()
     {
         var path = Write("posts.json", $"[{Post("p1")}, {Post("p2")}]");

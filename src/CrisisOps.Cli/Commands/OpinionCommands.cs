@@ -384,9 +384,9 @@ internal static class OpinionCommands
                         });
                 }
             }
-            catch (ApiProblem) when (totals.Received > 0 && !context.Json)
+            catch (Exception e) when (e is ApiProblem or ServerUnreachableException or UnexpectedResponseException && totals.Received > 0 && !context.Json)
             {
-                // The problem itself is printed by the runtime; say first how far the file got, as those posts stay stored.
+                // The failure itself is printed by the runtime; say first how far the file got, as those posts stay stored.
                 context.Error.MarkupLine($"[yellow]{Markup.Escape(Localized.Format(Strings.OpinionIngest_Stopped, totals.Received, posts,
                     totals.Stored, totals.AlreadyHeld, totals.Rejected))}[/]");
                 throw;
