@@ -15,8 +15,9 @@ public enum SpikeKind
 /// <see cref="MinimumGrowth"/> against the window before (2 = tripled). Negativity: a negative share of at least
 /// <see cref="NegativeShare"/> among at least <see cref="MinimumVolumeForNegativity"/> posts, risen by at least
 /// <see cref="MinimumNegativeRise"/> against the window before. A spike lasts until the volume falls below the minimum
-/// (volume) or the share falls below the threshold less <see cref="NegativeShareHysteresis"/> (negativity), so a share
-/// wavering around the threshold is flagged once. A topic with no posts in the window before counts as risen from 0.
+/// less <see cref="VolumeHysteresis"/> of it (volume) or the share falls below the threshold less
+/// <see cref="NegativeShareHysteresis"/> (negativity; its volume floor eased the same way), so a volume or share wavering
+/// around its threshold is flagged once. A topic with no posts in the window before counts as risen from 0.
 /// </summary>
 public sealed record SpikeThresholds
 {
@@ -32,6 +33,12 @@ public sealed record SpikeThresholds
 
     public double NegativeShareHysteresis { get; init; } = 0.1;
 
+    /// <summary>
+    /// How far below a volume floor a running spike may fall before it ends (0.2: to 40 of a 50-post minimum): a topic
+    /// hovering at the floor would otherwise end and start again with every post (bench/README.md, "Opinion pipeline").
+    /// </summary>
+    public double VolumeHysteresis { get; init; } = 0.2;
+
     /// <summary>Throws <see cref="ArgumentException"/> for thresholds that cannot work.</summary>
     public void Validate()
     {
@@ -40,7 +47,7 @@ public sealed record SpikeThresholds
             throw new ArgumentException("Volumes must be at least 1 and growth not negative.");
         }
 
-        if (NegativeShare is <= 0 or > 1 || MinimumNegativeRise is < 0 or > 1 || NegativeShareHysteresis is < 0 or > 1)
+        if (NegativeShare is <= 0 or > 1 || MinimumNegativeRise is < 0 or > 1 || NegativeShareHysteresis is < 0 or > 1 || VolumeHysteresis is < 0 or >= 1)
         {
             throw new ArgumentException("Shares lie in [0, 1] and the negative-share threshold above 0.");
         }
@@ -94,14 +101,15 @@ public sealed class SpikeDetector
 
     private bool VolumeStarts(TopicSummary t) => t.Volume >= _thresholds.MinimumVolume && t.Growth >= _thresholds.MinimumGrowth;
 
-    private bool VolumeLasts(TopicSummary t) => t.Volume >= _thresholds.MinimumVolume;
+    private bool VolumeLasts(TopicSummary t) => t.Volume >= _thresholds.MinimumVolume * (1 - _thresholds.VolumeHysteresis);
 
     private bool NegativityStarts(TopicSummary t) =>
         t.Volume >= _thresholds.MinimumVolumeForNegativity && t.NegativeShare >= _thresholds.NegativeShare
         && t.NegativeShare - t.PreviousNegativeShare >= _thresholds.MinimumNegativeRise;
 
     private bool NegativityLasts(TopicSummary t) =>
-        t.Volume >= _thresholds.MinimumVolumeForNegativity && t.NegativeShare >= _thresholds.NegativeShare - _thresholds.NegativeShareHysteresis;
+        t.Volume >= _thresholds.MinimumVolumeForNegativity * (1 - _thresholds.VolumeHysteresis)
+        && t.NegativeShare >= _thresholds.NegativeShare - _thresholds.NegativeShareHysteresis;
 
     private void Check(TopicSummary topic, SpikeKind kind, bool starts, bool lasts, TopicSnapshot snapshot, List<SpikeFlag> flags)
     {
