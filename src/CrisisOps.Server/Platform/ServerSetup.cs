@@ -149,6 +149,8 @@ public static class ServerSetup
         services.AddSingleton<IDeadlineMissHandler, OrderCompletionMissed>();
         services.AddSingleton<Features.Information.InformationSettings>();
         services.AddSingleton<Features.Opinion.OpinionSettings>();
+        services.AddSingleton<Features.Opinion.Answers.TopicAnswers>();
+        services.AddSingleton<IDeadlineMissHandler, Features.Opinion.Answers.TopicAnswerMissed>();
         services.AddSingleton<Features.Information.InformationCatalog>();
         services.AddSingleton<Features.Information.ReleaseDuty>();
         services.AddSingleton<Features.Information.ReleaseDesk>();
@@ -303,6 +305,7 @@ public static class ServerSetup
         app.MapRecordEndpoints();
         CrisisOps.Server.Features.People.ResidentEndpoints.MapResidentEndpoints(app);
         app.MapOpinionEndpoints();
+        Features.Opinion.Answers.TopicEndpoints.MapTopicEndpoints(app);
         app.MapItemEndpoints();
         app.MapStockEndpoints();
         app.MapPoolEndpoints();
