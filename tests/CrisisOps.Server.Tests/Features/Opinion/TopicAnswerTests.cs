@@ -139,7 +139,9 @@ public abstract class TopicAnswerTests<TApp>(TApp app) : IClassFixture<TApp> whe
         var both = DetailResponses(await DetailAsync(s.Officer, s.Topic));
         Assert.Equal(["release", "hotline"], both.Select(r => r.GetProperty("kind").GetString()));
         Assert.Equal(JsonValueKind.Null, both[1].GetProperty("reference").ValueKind);
-        Assert.Equal(0.05, both[1].GetProperty("negativeShareBefore").GetDouble(), 3);
+        // Its six hours before take in the twenty new posts (one negative) and nine of the first ten (all four negative ones).
+        Assert.Equal(29, both[1].GetProperty("postsBefore").GetInt32());
+        Assert.Equal(5.0 / 29, both[1].GetProperty("negativeShareBefore").GetDouble(), 3);
     }
 
     private const int TopicQueriesChartHours = 24;
