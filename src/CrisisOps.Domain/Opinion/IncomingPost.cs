@@ -56,13 +56,13 @@ public interface IPostRegions
 /// The rules a post must pass before it is stored (docs/opinion.md, "Ingest"): a source (1–100 characters) and a source
 /// id (1–200) — the pair is the post's identity, so no pair twice in a batch —, a kind (social, comment, hotline, news;
 /// social when missing), an author pseudonym of at most 100 characters, a time not in the future, text that analyses
-/// (checked by the text reader the caller passes: valid Unicode, 1–5,000 characters, Chinese or English), and a location inside
+/// (read by the caller for the item at an index — the costly part, done in parallel beforehand: valid Unicode, 1–5,000 characters, Chinese or English), and a location inside
 /// our regions (latitude and longitude together) or a region code of ours, both where the sender may post.
 /// </summary>
 public static class PostRules
 {
     public static (IReadOnlyList<ValidPost> Accepted, IReadOnlyList<PostRejection> Rejected) Check(IReadOnlyList<IncomingPost?> items,
-        IPostRegions regions, Func<string?, string?, (PostReading? Reading, string? Code, string? Message)> read, DateTimeOffset now)
+        IPostRegions regions, Func<int, (PostReading? Reading, string? Code, string? Message)> read, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(regions);
@@ -73,7 +73,7 @@ public static class PostRules
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            var (valid, code, message) = item is null ? (null, "post-missing", "null instead of a post.") : One(item, regions, read, now);
+            var (valid, code, message) = item is null ? (null, "post-missing", "null instead of a post.") : One(item, regions, () => read(i), now);
             if (valid is not null && !seen.Add((valid.Source, valid.SourceId)))
             {
                 (valid, code, message) = (null, "post-duplicate-in-batch", "the same source and source id appear earlier in this batch.");
@@ -93,7 +93,7 @@ public static class PostRules
     }
 
     private static (ValidPost?, string?, string?) One(IncomingPost item, IPostRegions regions,
-        Func<string?, string?, (PostReading? Reading, string? Code, string? Message)> read, DateTimeOffset now)
+        Func<(PostReading? Reading, string? Code, string? Message)> read, DateTimeOffset now)
     {
         var source = item.Source?.Trim();
         if (string.IsNullOrEmpty(source) || source.Length > Post.MaxSourceLength)
@@ -139,7 +139,7 @@ public static class PostRules
             return (null, problem.Value.Code, problem.Value.Message);
         }
 
-        var (reading, code, message) = read(item.Text, item.Language);
+        var (reading, code, message) = read();
         if (reading is null)
         {
             return (null, code ?? "text-invalid", message ?? "the text cannot be analysed.");

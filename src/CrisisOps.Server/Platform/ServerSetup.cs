@@ -151,6 +151,16 @@ public static class ServerSetup
         services.AddSingleton<Features.Opinion.OpinionSettings>();
         services.AddSingleton<Features.Opinion.Answers.TopicAnswers>();
         services.AddSingleton<IDeadlineMissHandler, Features.Opinion.Answers.TopicAnswerMissed>();
+        services.AddSingleton(_ => CrisisOps.Text.Posts.PostAnalyser.Default);
+        services.AddSingleton<Features.Opinion.OpinionWorkerSignal>();
+        services.AddSingleton<Features.Opinion.OpinionWorker>();
+        services.AddSingleton<Features.Opinion.Posts.PostIngest>();
+        services.AddScoped<Features.Opinion.Rumours.RumourDesk>();
+        if (configuration.GetValue("Opinion:RunInBackground", true))
+        {
+            services.AddHostedService<Features.Opinion.OpinionWorkerService>();
+        }
+
         services.AddSingleton<Features.Information.InformationCatalog>();
         services.AddSingleton<Features.Information.ReleaseDuty>();
         services.AddSingleton<Features.Information.ReleaseDesk>();
@@ -306,6 +316,8 @@ public static class ServerSetup
         CrisisOps.Server.Features.People.ResidentEndpoints.MapResidentEndpoints(app);
         app.MapOpinionEndpoints();
         Features.Opinion.Answers.TopicEndpoints.MapTopicEndpoints(app);
+        Features.Opinion.Posts.PostEndpoints.MapPostEndpoints(app);
+        Features.Opinion.Rumours.RumourEndpoints.MapRumourEndpoints(app);
         app.MapItemEndpoints();
         app.MapStockEndpoints();
         app.MapPoolEndpoints();
