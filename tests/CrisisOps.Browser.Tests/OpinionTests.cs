@@ -14,7 +14,7 @@ namespace CrisisOps.Browser.Tests;
 /// through the form and the topic shows answered with its negative share before; a hostile post reads as text; a reader
 /// without AnswerOpinion sees no form, and their page follows the answer live.
 /// </summary>
-public sealed class OpinionTests(BrowserServer server) : IClassFixture<BrowserServer>
+public sealed class OpinionTests(OpinionBrowserServer server) : IClassFixture<OpinionBrowserServer>
 {
     private const string Password = "password-of-an-opinion-user";
     private const string Hostile = "<img src=x onerror=\"window.__pwned=1\">地铁站被困 <script>window.__pwned=1</script> & \"救援\"";
@@ -120,3 +120,9 @@ public sealed class OpinionTests(BrowserServer server) : IClassFixture<BrowserSe
         Assert.Equal("met", detail.GetProperty("topic").GetProperty("deadline").GetProperty("status").GetString());
     }
 }
+
+/// <summary>
+/// The browser server with the opinion worker left to the test: the seeded topic stands as seeded (a running worker would rebuild
+/// its stream from the seeded posts and re-cluster them).
+/// </summary>
+public sealed class OpinionBrowserServer() : BrowserServer(new Dictionary<string, string> { ["Opinion:RunInBackground"] = "false" });

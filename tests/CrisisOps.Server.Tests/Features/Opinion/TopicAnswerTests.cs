@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using CrisisOps.Domain.Opinion;
 using CrisisOps.Server.Features.Deadlines;
 using CrisisOps.Server.Features.Opinion;
 using CrisisOps.Testing;
+using CrisisOps.Text.Synthetic;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -281,6 +283,96 @@ public abstract class TopicAnswerTests<TApp>(TApp app) : IClassFixture<TApp> whe
     }
 }
 
-public sealed class TopicAnswerTestsOnSqlite(SqliteApp app) : TopicAnswerTests<SqliteApp>(app);
+/// <summary>
+/// Apps whose opinion worker does not run by itself: the seeded topics stand as seeded. A running worker would rebuild its
+/// stream from the seeded posts of every test and re-cluster them across worlds.
+/// </summary>
+public static class SeededOpinion
+{
+    public static IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Opinion:RunInBackground"] = "false" };
+}
 
-public sealed class TopicAnswerTestsOnPostgres(PostgresApp app) : TopicAnswerTests<PostgresApp>(app);
+public sealed class SeededOpinionSqliteApp() : CrisisOpsApp(new SqliteTestDatabase(), settings: SeededOpinion.Settings);
+
+public sealed class SeededOpinionPostgresApp() : CrisisOpsApp(new PostgresTestDatabase(), settings: SeededOpinion.Settings);
+
+public sealed class TopicAnswerTestsOnSqlite(SeededOpinionSqliteApp app) : TopicAnswerTests<SeededOpinionSqliteApp>(app);
+
+public sealed class TopicAnswerTestsOnPostgres(SeededOpinionPostgresApp app) : TopicAnswerTests<SeededOpinionPostgresApp>(app);
+
+/// <summary>The whole loop on posts ingested through the API and clustered by the worker (its own database: no seeded topics).</summary>
+public abstract class TopicAnswerLoopTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : CrisisOpsApp
+{
+    private DateTimeOffset Now => app.Clock.GetUtcNow();
+
+    private async Task<CrisisOpsDbContext> DbAsync() =>
+        await app.Services.GetRequiredService<IDbContextFactory<CrisisOpsDbContext>>().CreateDbContextAsync();
+
+    private static Task<JsonElement> DetailAsync(HttpClient client, Guid topic) => client.GetJsonAsync($"/api/v1/opinion/topics/{topic}");
+
+    private static List<JsonElement> DetailResponses(JsonElement detail) => [.. detail.GetProperty("responses").EnumerateArray()];
+
+    [Fact]
+    public async Task AnswerLoop_OnAnIngestedStream_TheWorkersHotTopicIsAnsweredAndTheShareAfterFollowsTheNewPosts()
+    {
+        var world = await app.WorldAsync();
+        var monitor = await app.UserAsync(("analyst", world.City));
+        var officer = await app.UserAsync(("information-officer", world.City));
+        var now = Now;
+        var generated = CrisisPostGenerator.Generate(new CrisisStreamOptions
+        {
+            Start = now - TimeSpan.FromHours(4), Hours = 4, PostsPerHour = 100, BurstHour = 3,
+            Regions = [world.CommunityA1, world.CommunityA2, world.CommunityB1, world.CommunityB2],
+        }).Where(p => p.At <= now).Select(p => new
+        {
+            source = "generator", sourceId = world.Prefix + "-" + p.Id, time = p.At.ToString("O", CultureInfo.InvariantCulture), text = p.Text,
+            region = p.Region, language = (string?)p.Language,
+        });
+        object Repost(string tag, int i, DateTimeOffset at) => new
+        {
+            source = "weibo", sourceId = string.Create(CultureInfo.InvariantCulture, $"{world.Prefix}-{tag}-{i}"),
+            time = at.ToString("O", CultureInfo.InvariantCulture), text = "转发：地铁二号线人民广场站积水，有人被困，请扩散！", region = world.CommunityA1,
+            language = (string?)"zh",
+        };
+
+        // The stream and a flood of one post from 200 accounts in the last half hour: the worker makes it a hot topic.
+        foreach (var batch in generated.Cast<object>().Concat(Enumerable.Range(0, 200).Select(i => Repost("flood", i, now.AddMinutes(-20)))).Chunk(2_000))
+        {
+            Assert.Equal(0, (await (await monitor.PostJsonAsync("/api/v1/opinion/posts", new { posts = batch })).OkJsonAsync()).GetProperty("rejected").GetInt32());
+        }
+
+        await app.Services.GetRequiredService<OpinionWorker>().RunOnceAsync(CancellationToken.None);
+        Guid topic;
+        await using (var db = await DbAsync())
+        {
+            topic = (await db.Posts.AsNoTracking().Where(p => p.SourceId.StartsWith(world.Prefix + "-flood-")).Select(p => p.TopicId).FirstAsync())!.Value;
+        }
+
+        var listed = (await officer.GetJsonAsync("/api/v1/opinion/topics?status=hot")).GetProperty("items").EnumerateArray()
+            .Single(t => t.GetProperty("id").GetGuid() == topic);
+        Assert.Equal("open", listed.GetProperty("deadline").GetProperty("status").GetString());
+        var detail = await DetailAsync(officer, topic);
+        Assert.True(detail.GetProperty("hours").EnumerateArray().Sum(h => h.GetProperty("posts").GetInt32()) >= 200);
+        Assert.NotEmpty(detail.GetProperty("representatives").EnumerateArray());
+
+        var answer = await (await officer.PostJsonAsync($"/api/v1/opinion/topics/{topic}/responses",
+            new { kind = "hotline", reference = "地铁二号线", text = "人民广场站被困乘客已全部转移。" })).OkJsonAsync(HttpStatusCode.Created);
+        Assert.True(answer.GetProperty("postsBefore").GetInt32() >= 200);
+        Assert.InRange(answer.GetProperty("negativeShareBefore").GetDouble(), 0, 1);
+        Assert.Equal("answered", (await DetailAsync(officer, topic)).GetProperty("topic").GetProperty("status").GetString());
+
+        // Reposts written after the answer count toward the share after.
+        app.Clock.Advance(TimeSpan.FromMinutes(30));
+        await (await monitor.PostJsonAsync("/api/v1/opinion/posts", new { posts = Enumerable.Range(0, 30).Select(i => Repost("after", i, Now.AddMinutes(-5))) }))
+            .OkJsonAsync();
+        await app.Services.GetRequiredService<OpinionWorker>().RunOnceAsync(CancellationToken.None);
+        var response = Assert.Single(DetailResponses(await DetailAsync(officer, topic)));
+        Assert.Equal(30, response.GetProperty("postsAfter").GetInt32());
+        Assert.InRange(response.GetProperty("negativeShareAfter").GetDouble(), 0, 1);
+    }
+
+}
+
+public sealed class TopicAnswerLoopTestsOnSqlite(SqliteApp app) : TopicAnswerLoopTests<SqliteApp>(app);
+
+public sealed class TopicAnswerLoopTestsOnPostgres(PostgresApp app) : TopicAnswerLoopTests<PostgresApp>(app);

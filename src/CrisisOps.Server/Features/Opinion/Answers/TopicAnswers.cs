@@ -28,6 +28,23 @@ public sealed class TopicAnswers(TimeProvider clock)
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(body);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AnswerOnceAsync(db, caller, id, body, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // The opinion worker refreshes a busy topic every round; its figures changed under us, not the answer.
+                // Start again from a clean unit of work (nothing was saved).
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<TopicResponse> AnswerOnceAsync(CrisisOpsDbContext db, CallerAccessor caller, Guid id, AnswerTopicRequest body, CancellationToken ct)
+    {
         var topic = await db.OpinionTopics.SingleOrDefaultAsync(t => t.Id == id, ct) ?? throw ProblemException.NotFound($"Topic '{id}'");
         var access = await caller.RequireAsync(Permission.AnswerOpinion, topic.RegionPath, ct);
 
