@@ -28,6 +28,12 @@ if (args.Length > 0 && string.Equals(args[0], CrisisOps.Bench.Opinion.OpinionBen
     return CrisisOps.Bench.Opinion.OpinionBenchmark.Run(args[1..]);
 }
 
+// opinion-stream: the whole opinion pipeline (analysis, reposts, topics, spikes) on a mixed stream beside jieba alone (Opinion/StreamBenchmark.cs).
+if (args.Length > 0 && string.Equals(args[0], CrisisOps.Bench.Opinion.StreamBenchmark.Command, StringComparison.Ordinal))
+{
+    return CrisisOps.Bench.Opinion.StreamBenchmark.Run(args[1..]);
+}
+
 // --ingest: the HTTP load driver for reading ingest (Warning/IngestLoadDriver.cs), run once and printed; not a
 // BenchmarkDotNet suite, so BenchmarkSwitcher never sees it.
 if (args.Contains(IngestOptions.Flag, StringComparer.Ordinal))

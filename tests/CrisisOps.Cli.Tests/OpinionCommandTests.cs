@@ -80,7 +80,7 @@ public sealed class OpinionCommandTests : IDisposable
         Assert.InRange(metrics.GetProperty("macroF1").GetDouble(), 0.5, 1);
         Assert.True(json.GetProperty("sentencesPerSecond").GetDouble() > 0);
         Assert.Equal(300, json.GetProperty("model").GetProperty("trainingRows").GetInt32());
-        Assert.Equal(1, json.GetProperty("model").GetProperty("formatVersion").GetInt32());
+        Assert.Equal(2, json.GetProperty("model").GetProperty("formatVersion").GetInt32());
     }
 
     [Fact]
@@ -147,6 +147,37 @@ public sealed class OpinionCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_WhenNetworksOutOfRange_ExitsTwo()
+    {
+        var result = await cli.RunAsync(null, "opinion", "train", "--data", Reviews("t.csv", 20, 1), "--out", Path.Combine(files.Path, "m"), "--networks", "5");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("--networks 5", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, "NB-LR")]
+    [InlineData(1, "NB-LR + 1 char CNN (weight 0.5)")]
+    public async Task Train_WithNetworks_WritesThemAndEvaluateNamesThem(int networks, string kind)
+    {
+        var model = Path.Combine(files.Path, "model.cosm");
+
+        var train = await cli.RunAsync(null, "opinion", "train", "--data", Reviews("train.csv", 300, 6), "--out", model,
+            "--networks", networks.ToString(CultureInfo.InvariantCulture), "--epochs", "5");
+        var evaluate = await cli.RunAsync(null, "opinion", "evaluate", "--model", model, "--data", Reviews("test.csv", 100, 7), "--json");
+
+        Assert.True(train.ExitCode == ExitCodes.Success, train.Stderr);
+        Assert.True(evaluate.ExitCode == ExitCodes.Success, evaluate.Stderr);
+        var json = JsonDocument.Parse(evaluate.Stdout).RootElement.GetProperty("model");
+        Assert.Equal(kind, json.GetProperty("kind").GetString());
+        Assert.Equal(networks, json.GetProperty("networks").GetProperty("count").GetInt32());
+        Assert.Equal("trained", json.GetProperty("name").GetString());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(model)))[..12],
+            json.GetProperty("version").GetString());
+        Assert.Equal(2, json.GetProperty("formatVersion").GetInt32());
+    }
+
+    [Fact]
     public async Task Evaluate_WhenModelIsNotAModel_ExitsTwoAndSaysSo()
     {
         var data = Reviews("test.csv", 20, 1);
@@ -207,8 +238,9 @@ public sealed class OpinionCommandTests : IDisposable
 
     /// <summary>
     /// ChnSentiCorp (no licence: trained at run time, never committed): train holds back the documented 20 %, evaluate
-    /// --held-back measures exactly those rows. Issue 9's goal is 92 %; the model reaches about 90–91 % (docs/opinion-model.md),
-    /// so this guards that level rather than claiming the goal. About 20 s on one core.
+    /// --held-back measures exactly those rows. Issue 9's goal is 92 %; the default model (NB-LR, no networks) reaches
+    /// 90.4 % (docs/opinion-model.md), so this guards that level rather than claiming the goal. About 20 s on one core;
+    /// the character networks (--networks 1) are left to the bench, as they add a minute in a Debug build and no accuracy.
     /// </summary>
     [Fact]
     public async Task TrainAndEvaluate_OnChnSentiCorp_HeldBackTwentyPercent()

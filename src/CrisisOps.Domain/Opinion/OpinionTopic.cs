@@ -111,10 +111,17 @@ public sealed class OpinionTopic
         }
     }
 
-    /// <summary>Takes the worker's latest view of the topic.</summary>
-    public void Refresh(string label, string regionCode, string regionPath, int hour, int sixHours, double growth, double negativeShare,
+    /// <summary>Takes the worker's latest view of the topic; false (and nothing written) when it is the view already held.</summary>
+    public bool Refresh(string label, string regionCode, string regionPath, int hour, int sixHours, double growth, double negativeShare,
         IEnumerable<long> representatives, DateTimeOffset now)
     {
+        var shown = string.Join(',', representatives);
+        if (Label == Clip(label) && RegionCode == regionCode && VolumeHour == hour && VolumeSixHours == sixHours && Growth.Equals(growth)
+            && NegativeShare.Equals(negativeShare) && Representatives == shown)
+        {
+            return false;
+        }
+
         Label = Clip(label);
         RegionCode = regionCode;
         RegionPath = regionPath;
@@ -122,9 +129,10 @@ public sealed class OpinionTopic
         VolumeSixHours = sixHours;
         Growth = growth;
         NegativeShare = negativeShare;
-        Representatives = string.Join(',', representatives);
+        Representatives = shown;
         UpdatedAt = now;
         Version++;
+        return true;
     }
 
     /// <summary>

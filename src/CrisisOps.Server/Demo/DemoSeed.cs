@@ -125,6 +125,7 @@ public static class DemoSeed
         await SeedFleetAsync(scope.ServiceProvider, db, regions, now);
         await SeedResidentsAsync(db, now);
         await SeedInformationAsync(scope.ServiceProvider, db, regions, hasher, password, now);
+        await SeedOpinionAsync(scope.ServiceProvider, regions, now);
         Console.WriteLine($"Demo staff (password for all: {password}): " + string.Join(", ", Staff.Select(s => $"{s.User} ({s.Role.Name()} @ {s.Region})")));
     }
 
@@ -313,5 +314,39 @@ public static class DemoSeed
 
         Console.WriteLine("Demo information staff: " + string.Join(", ", InformationStaff.Select(s => $"{s.User} ({s.Role.Name()} @ KRE)"))
             + $"; {DemoAnswers.Length} answer base entries and {DemoQuestions.Length} hotline questions.");
+    }
+
+    /// <summary>
+    /// Six hours of a generated rainstorm stream over the demo communities (our own phrases, zh and en, reposts among them),
+    /// with the subway burst in the last hour: the opinion page opens on labelled topics, one of them hot and owing an answer.
+    /// </summary>
+    private static async Task SeedOpinionAsync(IServiceProvider services, Dictionary<string, string> regions, DateTimeOffset now)
+    {
+        var communities = regions.Keys.Where(c => c.Count(ch => ch == '-') == 3).Order(StringComparer.Ordinal).ToList();
+        if (communities.Count == 0 || !regions.TryGetValue("KRE", out var city))
+        {
+            return;
+        }
+
+        var stream = CrisisOps.Text.Synthetic.CrisisPostGenerator.Generate(new CrisisOps.Text.Synthetic.CrisisStreamOptions
+        {
+            Start = now - TimeSpan.FromHours(6),
+            Hours = 6,
+            PostsPerHour = 150,
+            Regions = communities,
+            BurstHour = 5,
+        }).Where(p => p.At <= now).ToList();
+        var monitor = new CallerAccess(null, "demo-seed", [new Grant(Role.Analyst, "KRE", city, null)]);
+        var ingest = services.GetRequiredService<Features.Opinion.Posts.PostIngest>();
+        var stored = 0;
+        foreach (var batch in stream.Chunk(Features.Opinion.Posts.PostEndpoints.MaxBatch))
+        {
+            var result = await ingest.IngestAsync([.. batch.Select(p => new Domain.Opinion.IncomingPost("demo-generator", p.Id, "social", null, p.At,
+                p.Text, p.Language, null, null, p.Region))], monitor, CancellationToken.None);
+            stored += result.Stored;
+        }
+
+        var round = await services.GetRequiredService<Features.Opinion.OpinionWorker>().RunOnceAsync(CancellationToken.None);
+        Console.WriteLine($"Demo opinion: {stored} generated posts of the last six hours, {round.NewTopics} topics, {round.Spikes} hot (see /console/opinion).");
     }
 }

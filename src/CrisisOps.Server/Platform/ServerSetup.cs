@@ -151,7 +151,7 @@ public static class ServerSetup
         services.AddSingleton<Features.Opinion.OpinionSettings>();
         services.AddSingleton<Features.Opinion.Answers.TopicAnswers>();
         services.AddSingleton<IDeadlineMissHandler, Features.Opinion.Answers.TopicAnswerMissed>();
-        services.AddSingleton(_ => CrisisOps.Text.Posts.PostAnalyser.Default);
+        services.AddSingleton(sp => sp.GetRequiredService<Features.Opinion.OpinionSettings>().Analyser);
         services.AddSingleton<Features.Opinion.OpinionWorkerSignal>();
         services.AddSingleton<Features.Opinion.OpinionWorker>();
         services.AddSingleton<Features.Opinion.Posts.PostIngest>();
@@ -251,6 +251,7 @@ public static class ServerSetup
         ArgumentNullException.ThrowIfNull(app);
         // Data files that must hold before anything runs: a bad one stops the start, naming the field.
         app.Services.GetRequiredService<ClosureRuleBook>();
+        app.Services.GetRequiredService<Features.Opinion.OpinionSettings>(); // and the sentiment model file, when one is configured
         await app.InitializeDatabaseAsync();
         await app.EnsureAdminAsync();
         await app.EnsureDefaultPlansAsync();

@@ -49,17 +49,24 @@ public sealed class ModelFileException(ModelFileProblem problem, string message)
 /// 88 16  held-back confusion matrix: TP, FP, TN, FN (4 × i32)
 /// 104 4  weight count (= 2^bucket bits)
 /// 108 4n weights (f32)        then 4 bias (f32)
+///        version 2 only: the network section (<see cref="NetworkSectionBytes"/>) — 1 network count (0–4); when above 0,
+///        1 vocabulary bits, 1 dimensions, 2 filters, 1 min width, 1 max width, 2 max length, 4 weight (f32), 4 epochs,
+///        8 learning rate (f64), 8 dropout (f64), then per network its embeddings, per width its filters and biases, and
+///        its output weights and bias (all f32)
 /// end 32 SHA-256 of every byte before it
 /// </code>
-/// Loading checks, in order: magic, version, length, checksum, then the header's values; each failure is its own
-/// <see cref="ModelFileProblem"/>.
+/// Version 1 files (linear models only, written before the networks) still load. Loading checks, in order: magic,
+/// version, length, checksum, then the header's values; each failure is its own <see cref="ModelFileProblem"/>.
 /// </summary>
 public static class ModelFile
 {
-    public const ushort FormatVersion = 1;
+    public const ushort FormatVersion = 2;
 
-    /// <summary>2^24 weights of 4 bytes and the header: the largest file this version writes.</summary>
-    public const long MaxBytes = (4L << 24) + 1024;
+    /// <summary>2^24 weights of 4 bytes, four networks of at most 2^16 × 64 embeddings and their filters, and the headers:
+    /// the largest file this version writes.</summary>
+    public const long MaxBytes = (4L << 24) + (4 * 18L << 20) + 1024;
+
+    private const int NetworkHeaderBytes = 33;
 
     private const int HeaderBytes = 108;
     private const int ChecksumBytes = 32;
@@ -81,7 +88,7 @@ public static class ModelFile
         var config = model.Features.Config;
         var p = model.Provenance;
         var weights = model.Weights;
-        var bytes = new byte[HeaderBytes + 4 * weights.Length + 4 + ChecksumBytes];
+        var bytes = new byte[HeaderBytes + 4 * weights.Length + 4 + NetworkSectionBytes(p.Networks) + ChecksumBytes];
         var s = bytes.AsSpan();
         Magic.CopyTo(s);
         BinaryPrimitives.WriteUInt16LittleEndian(s[8..], FormatVersion);
@@ -113,8 +120,85 @@ public static class ModelFile
 
         BinaryPrimitives.WriteSingleLittleEndian(s[offset..], model.Bias);
         offset += 4;
+        offset = WriteNetworks(s, offset, p.Networks, model.Networks);
         SHA256.HashData(s[..offset], s[offset..]);
         return bytes;
+    }
+
+    /// <summary>Bytes of the version-2 network section for these options: 1 when there are no networks.</summary>
+    public static long NetworkSectionBytes(NetworkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Count == 0 ? 1 : NetworkHeaderBytes + options.Count * 4L * NetworkFloats(options.Shape);
+    }
+
+    private static long NetworkFloats(NetworkShape shape)
+    {
+        long floats = (long)shape.Vocabulary * shape.Dimensions + shape.Pooled + 1;
+        for (var width = shape.MinWidth; width <= shape.MaxWidth; width++)
+        {
+            floats += (long)shape.Filters * width * shape.Dimensions + shape.Filters;
+        }
+
+        return floats;
+    }
+
+    private static int WriteNetworks(Span<byte> s, int offset, NetworkOptions options, IReadOnlyList<CharCnn> networks)
+    {
+        s[offset++] = (byte)options.Count;
+        if (options.Count == 0)
+        {
+            return offset;
+        }
+
+        var shape = options.Shape;
+        s[offset] = (byte)shape.VocabularyBits;
+        s[offset + 1] = (byte)shape.Dimensions;
+        BinaryPrimitives.WriteUInt16LittleEndian(s[(offset + 2)..], (ushort)shape.Filters);
+        s[offset + 4] = (byte)shape.MinWidth;
+        s[offset + 5] = (byte)shape.MaxWidth;
+        BinaryPrimitives.WriteUInt16LittleEndian(s[(offset + 6)..], (ushort)shape.MaxLength);
+        BinaryPrimitives.WriteSingleLittleEndian(s[(offset + 8)..], (float)options.Weight);
+        BinaryPrimitives.WriteInt32LittleEndian(s[(offset + 12)..], options.Epochs);
+        BinaryPrimitives.WriteDoubleLittleEndian(s[(offset + 16)..], options.LearningRate);
+        BinaryPrimitives.WriteDoubleLittleEndian(s[(offset + 24)..], options.Dropout);
+        offset += NetworkHeaderBytes - 1;
+        foreach (var network in networks)
+        {
+            offset = WriteFloats(s, offset, network.Embeddings);
+            for (var width = shape.MinWidth; width <= shape.MaxWidth; width++)
+            {
+                offset = WriteFloats(s, offset, network.Filter(width));
+                offset = WriteFloats(s, offset, network.FilterBias(width));
+            }
+
+            offset = WriteFloats(s, offset, network.Output);
+        }
+
+        return offset;
+    }
+
+    private static int WriteFloats(Span<byte> s, int offset, ReadOnlySpan<float> values)
+    {
+        foreach (var v in values)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(s[offset..], v);
+            offset += 4;
+        }
+
+        return offset;
+    }
+
+    private static float[] ReadFloats(ReadOnlySpan<byte> s, ref int offset, long count)
+    {
+        var values = new float[count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = BinaryPrimitives.ReadSingleLittleEndian(s[offset..]);
+            offset += 4;
+        }
+
+        return values;
     }
 
     /// <exception cref="ModelFileException">The file is not a loadable model; <see cref="ModelFileException.Problem"/> says why.</exception>
@@ -167,7 +251,19 @@ public static class ModelFile
             throw new ModelFileException(ModelFileProblem.Malformed, string.Create(CultureInfo.InvariantCulture, $"Weight count {count} is out of range."));
         }
 
-        var expected = HeaderBytes + 4L * count + 4 + ChecksumBytes;
+        var linearEnd = HeaderBytes + 4L * count + 4;
+        var networkOptions = NetworkOptions.None;
+        if (version >= 2)
+        {
+            if (s.Length < linearEnd + 1)
+            {
+                throw Truncated(s.Length, linearEnd + 1 + ChecksumBytes);
+            }
+
+            networkOptions = ReadNetworkOptions(s, (int)linearEnd);
+        }
+
+        var expected = linearEnd + (version >= 2 ? NetworkSectionBytes(networkOptions) : 0) + ChecksumBytes;
         if (s.Length < expected)
         {
             throw Truncated(s.Length, expected);
@@ -230,15 +326,64 @@ public static class ModelFile
             s[44..76].ToArray(),
             BinaryPrimitives.ReadInt32LittleEndian(s[76..]),
             DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(s[80..])),
-            metrics);
-        var weights = new float[count];
-        for (var i = 0; i < count; i++)
+            metrics,
+            networkOptions);
+        var offset = HeaderBytes;
+        var weights = ReadFloats(s, ref offset, count);
+        var bias = BinaryPrimitives.ReadSingleLittleEndian(s[offset..]);
+        offset += 4 + (version >= 2 ? (networkOptions.Count == 0 ? 1 : NetworkHeaderBytes) : 0);
+        var networks = new List<CharCnn>();
+        var shape = networkOptions.Shape;
+        for (var n = 0; n < networkOptions.Count; n++)
         {
-            weights[i] = BinaryPrimitives.ReadSingleLittleEndian(s[(HeaderBytes + 4 * i)..]);
+            var embeddings = ReadFloats(s, ref offset, (long)shape.Vocabulary * shape.Dimensions);
+            var filters = new float[shape.Widths][];
+            var biases = new float[shape.Widths][];
+            for (var wi = 0; wi < shape.Widths; wi++)
+            {
+                filters[wi] = ReadFloats(s, ref offset, (long)shape.Filters * (shape.MinWidth + wi) * shape.Dimensions);
+                biases[wi] = ReadFloats(s, ref offset, shape.Filters);
+            }
+
+            networks.Add(new CharCnn(shape, embeddings, filters, biases, ReadFloats(s, ref offset, shape.Pooled + 1)));
         }
 
-        var bias = BinaryPrimitives.ReadSingleLittleEndian(s[(HeaderBytes + 4 * count)..]);
-        return new TrainedSentimentModel(config, weights, bias, provenance);
+        return new TrainedSentimentModel(config, weights, bias, provenance, networks, s.ToArray());
+    }
+
+    // Read before the checksum is checked, to know the length; every value is range-checked here, so a damaged count
+    // cannot make the loader allocate or read beyond the file.
+    private static NetworkOptions ReadNetworkOptions(ReadOnlySpan<byte> s, int at)
+    {
+        var count = s[at];
+        if (count == 0)
+        {
+            return NetworkOptions.None;
+        }
+
+        if (s.Length < at + NetworkHeaderBytes)
+        {
+            throw Truncated(s.Length, at + NetworkHeaderBytes + ChecksumBytes);
+        }
+
+        var h = s[(at + 1)..];
+        var options = new NetworkOptions(
+            count,
+            BinaryPrimitives.ReadInt32LittleEndian(h[12..]),
+            BinaryPrimitives.ReadDoubleLittleEndian(h[16..]),
+            BinaryPrimitives.ReadDoubleLittleEndian(h[24..]),
+            BinaryPrimitives.ReadSingleLittleEndian(h[8..]),
+            new NetworkShape(h[0], h[1], BinaryPrimitives.ReadUInt16LittleEndian(h[2..]), h[4], h[5], BinaryPrimitives.ReadUInt16LittleEndian(h[6..])));
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFileException(ModelFileProblem.Malformed, "Network section out of range: " + e.Message);
+        }
+
+        return options;
     }
 
     private static ModelFileException Truncated(long actual, long expected) =>

@@ -103,9 +103,12 @@ public sealed class NgramFeatures
     }
 
     /// <summary>The distinct buckets of a text, sorted ascending; empty for a text with nothing in it.</summary>
-    public int[] Extract(string text)
+    public int[] Extract(string text) => ExtractNormalized(Normalize(text));
+
+    /// <summary>As <see cref="Extract"/>, for a text already normalised with <see cref="Normalize"/>.</summary>
+    public int[] ExtractNormalized(string normalized)
     {
-        var normalized = Normalize(text);
+        ArgumentNullException.ThrowIfNull(normalized);
         var buckets = new List<int>(normalized.Length * (config.CharMax - config.CharMin + 2));
         AddCharacterNgrams(normalized, buckets);
         if (config.WordMax > 0 && normalized.Length > 0)

@@ -138,27 +138,51 @@ public static class SentimentTrainer
     }
 
     /// <summary>
-    /// Trains on the file's training part and measures on its held-back part (<see cref="DataSplit"/>): the model and
-    /// its honest figures in one step, as <c>crisisops opinion train</c> does.
+    /// Trains the linear model alone on the file's training part and measures it on its held-back part
+    /// (<see cref="DataSplit"/>).
     /// </summary>
     public static TrainedSentimentModel Train(LabelledData data, FeatureConfig config, TrainingOptions options, DateTimeOffset createdAt,
-        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default) =>
+        Train(data, config, options, NetworkOptions.None, createdAt, progress, cancellationToken);
+
+    /// <summary>
+    /// Trains on the file's training part and measures on its held-back part (<see cref="DataSplit"/>): the model and
+    /// its honest figures in one step, as <c>crisisops opinion train</c> does. With networks (<paramref name="networks"/>
+    /// count above 0) the linear model is trained first, then each network from seed <c>options.Seed + i</c>.
+    /// </summary>
+    public static TrainedSentimentModel Train(LabelledData data, FeatureConfig config, TrainingOptions options, NetworkOptions networks,
+        DateTimeOffset createdAt, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(networks);
+        networks.Validate();
         var (train, heldBack) = DataSplit.Stratified(data.Rows);
         if (train.Count == 0)
         {
             throw new ArgumentException("Nothing left to train on after holding back 20 %.", nameof(data));
         }
 
+        // Without networks the linear model's share of the work is all of it; with them, the networks take most of the time.
+        var linearShare = networks.Count == 0 ? 1.0 : 0.2;
+        var scaled = progress is null ? null : new Progress<double>(p => progress.Report(p * linearShare));
         var features = new NgramFeatures(config);
-        var all = Featurize(features, [.. train, .. heldBack], progress, cancellationToken);
-        var trainRows = all[..train.Count];
-        var heldRows = all[train.Count..];
-        var (weights, bias) = Fit(config, trainRows, [.. train.Select(r => r.Positive)], options, progress, cancellationToken);
-        var metrics = Evaluate(weights, bias, heldRows, [.. heldBack.Select(r => r.Positive)]);
+        var trainRows = Featurize(features, train, scaled, cancellationToken);
+        var labels = train.Select(r => r.Positive).ToArray();
+        var (weights, bias) = Fit(config, trainRows, labels, options, scaled, cancellationToken);
+        var texts = train.Select(r => NgramFeatures.Normalize(r.Text)).ToArray();
+        var trained = new List<CharCnn>();
+        for (var i = 0; i < networks.Count; i++)
+        {
+            var done = i;
+            trained.Add(CharCnnTrainer.Fit(texts, labels, networks, options.Seed + i,
+                p => progress?.Report(linearShare + (1 - linearShare) * (done + p) / networks.Count), cancellationToken));
+        }
+
         var kind = options.NaiveBayes ? ModelKind.NaiveBayesLogisticRegression : ModelKind.LogisticRegression;
-        return new TrainedSentimentModel(config, weights, bias, new ModelProvenance(kind, options, data.Sha256, data.Rows.Count, createdAt, metrics));
+        var provenance = new ModelProvenance(kind, options, data.Sha256, data.Rows.Count, createdAt, new ClassificationMetrics(0, 0, 0, 0), networks);
+        var unmeasured = new TrainedSentimentModel(config, weights, bias, provenance, trained);
+        var metrics = ClassificationMetrics.Count([.. heldBack.Select(r => r.Positive)], [.. heldBack.Select(r => unmeasured.LogOdds(r.Text) > 0)]);
+        return new TrainedSentimentModel(config, weights, bias, provenance with { HeldBack = metrics }, trained);
     }
 
     private static double[] LogCountRatio(int buckets, int[][] rows, IReadOnlyList<bool> labels)

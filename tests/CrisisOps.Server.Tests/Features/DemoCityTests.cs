@@ -86,4 +86,14 @@ public sealed class DemoCityTests(DemoApp app) : IClassFixture<DemoApp>, IDispos
         Assert.Equal(community, escalated.GetProperty("payload").GetProperty("from").GetString());
         Assert.Equal(community[..community.LastIndexOf('-')], escalated.GetProperty("payload").GetProperty("to").GetString());
     }
+
+    [Fact]
+    public async Task Demo_WhenStarted_OpinionHasLabelledTopicsAndTheSubwayBurstIsHot()
+    {
+        await using var db = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<CrisisOps.Data.CrisisOpsDbContext>>(app.Services)
+            .CreateDbContext();
+        var topics = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.OpinionTopics);
+        Assert.True(topics.Count >= 4, $"{topics.Count} topics");
+        Assert.Contains(topics, t => t.Status == CrisisOps.Domain.Opinion.TopicStatus.Hot && t.Label.Contains("地铁", StringComparison.Ordinal));
+    }
 }

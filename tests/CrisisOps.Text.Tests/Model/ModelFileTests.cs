@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using CrisisOps.Text.Model;
 
 namespace CrisisOps.Text.Tests.Model;
@@ -33,6 +34,84 @@ public sealed class ModelFileTests
         Assert.Equal(7765, loaded.Provenance.TrainingRows);
         Assert.Equal(model.Provenance.Training, loaded.Provenance.Training);
         Assert.Equal(model.Predict("服务很好"), loaded.Predict("服务很好"));
+    }
+
+    /// <summary>A linear model with one small network beside it (format version 2's network section).</summary>
+    private static TrainedSentimentModel WithNetwork()
+    {
+        var options = NetworkOptions.Default with
+        {
+            Count = 1,
+            Epochs = 2,
+            Shape = new NetworkShape(VocabularyBits: 8, Dimensions: 4, Filters: 4, MinWidth: 2, MaxWidth: 3, MaxLength: 32),
+        };
+        string[] texts = ["服务很好", "房间很脏", "早餐不错", "前台冷漠"];
+        var network = CharCnnTrainer.Fit(texts, [true, false, true, false], options, seed: 7);
+        var linear = Model();
+        return new TrainedSentimentModel(linear.Features.Config, linear.Weights.ToArray(), linear.Bias, linear.Provenance with { Networks = options }, [network]);
+    }
+
+    [Fact]
+    public void FromBytes_AfterToBytes_WithANetwork_GivesTheSameModel()
+    {
+        var model = WithNetwork();
+
+        var bytes = ModelFile.ToBytes(model);
+        var loaded = ModelFile.FromBytes(bytes);
+
+        Assert.Equal(ModelFile.FormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)));
+        Assert.Equal(model.Provenance.Networks, loaded.Provenance.Networks);
+        Assert.Single(loaded.Networks);
+        Assert.Equal(model.Networks[0].Embeddings.ToArray(), loaded.Networks[0].Embeddings.ToArray());
+        Assert.Equal(model.Networks[0].Filter(3).ToArray(), loaded.Networks[0].Filter(3).ToArray());
+        Assert.Equal(model.Networks[0].Output.ToArray(), loaded.Networks[0].Output.ToArray());
+        foreach (var text in new[] { "服务很好", "房间很脏，前台冷漠", "" })
+        {
+            Assert.Equal(model.LogOdds(text), loaded.LogOdds(text));
+        }
+
+        Assert.NotEqual(model.LogOdds("房间很脏"), Model().LogOdds("房间很脏"));
+        Assert.Equal(ModelFile.ToBytes(model), ModelFile.ToBytes(loaded));
+    }
+
+    [Fact]
+    public void FromBytes_AVersionOneFile_StillLoads()
+    {
+        // Version 1 is version 2 without the network section: drop its one byte (no networks), set the version, re-sign.
+        var v2 = ModelFile.ToBytes(Model());
+        var v1 = v2[..(v2.Length - 33)];
+        BinaryPrimitives.WriteUInt16LittleEndian(v1.AsSpan(8), 1);
+        v1 = [.. v1, .. SHA256.HashData(v1)];
+
+        var loaded = ModelFile.FromBytes(v1);
+
+        Assert.Equal(Model().Weights.ToArray(), loaded.Weights.ToArray());
+        Assert.Empty(loaded.Networks);
+        Assert.Equal(NetworkOptions.None, loaded.Provenance.Networks);
+        Assert.Equal(Model().LogOdds("服务很好"), loaded.LogOdds("服务很好"));
+    }
+
+    [Fact]
+    public void FromBytes_WhenTheNetworkSectionIsOutOfRange_IsMalformed()
+    {
+        var bytes = ModelFile.ToBytes(WithNetwork());
+        var section = 108 + 4 * Small.Buckets + 4;
+        bytes[section] = 9; // nine networks: more than any writer writes
+
+        var e = Assert.Throws<ModelFileException>(() => ModelFile.FromBytes(bytes));
+
+        Assert.Equal(ModelFileProblem.Malformed, e.Problem);
+        Assert.Contains("Network section", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromBytes_WhenCutInsideTheNetworks_IsTruncated()
+    {
+        var bytes = ModelFile.ToBytes(WithNetwork());
+
+        var e = Assert.Throws<ModelFileException>(() => ModelFile.FromBytes(bytes.AsSpan(0, bytes.Length - 100)));
+
+        Assert.Equal(ModelFileProblem.Truncated, e.Problem);
     }
 
     [Fact]

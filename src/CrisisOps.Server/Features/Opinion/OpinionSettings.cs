@@ -1,3 +1,4 @@
+using CrisisOps.Text.Model;
 using CrisisOps.Text.Posts;
 using CrisisOps.Text.Topics;
 
@@ -13,6 +14,8 @@ namespace CrisisOps.Server.Features.Opinion;
 /// <c>:MinimumVolumeForNegativity</c> (20): when a topic spikes (<see cref="SpikeThresholds"/>).</item>
 /// <item><c>Opinion:JoinThreshold</c> (0.2), <c>:MergeThreshold</c> (0.3): how alike a post and a topic must be
 /// (<see cref="TopicTrackerOptions"/>).</item>
+/// <item><c>Opinion:SentimentModel</c> (none): a model file made by <c>crisisops opinion train</c>, used for Chinese posts
+/// instead of the lexicon model (English posts keep the lexicon model: the trained models are Chinese-only).</item>
 /// </list>
 /// </summary>
 public sealed class OpinionSettings
@@ -29,6 +32,22 @@ public sealed class OpinionSettings
         if (WorkerInterval < TimeSpan.FromMilliseconds(100) || WorkerInterval > TimeSpan.FromMinutes(10))
         {
             throw new InvalidOperationException("Opinion:WorkerInterval must lie between 00:00:00.1 and 00:10:00.");
+        }
+
+        if (configuration["Opinion:SentimentModel"] is { Length: > 0 } modelPath)
+        {
+            try
+            {
+                Analyser = new PostAnalyser(chinese: ModelFile.Load(modelPath));
+            }
+            catch (Exception e) when (e is ModelFileException or IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidOperationException($"Opinion:SentimentModel '{modelPath}': {e.Message}", e);
+            }
+        }
+        else
+        {
+            Analyser = PostAnalyser.Default;
         }
 
         var defaults = new SpikeThresholds();
@@ -57,6 +76,9 @@ public sealed class OpinionSettings
     }
 
     public TimeSpan AnswerWithin { get; }
+
+    /// <summary>How ingest reads posts: the lexicon model, or the trained one for Chinese when configured.</summary>
+    public PostAnalyser Analyser { get; }
 
     public TimeSpan WorkerInterval { get; }
 

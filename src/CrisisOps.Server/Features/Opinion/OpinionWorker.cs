@@ -134,8 +134,20 @@ public sealed partial class OpinionWorker(IDbContextFactory<CrisisOpsDbContext> 
         foreach (var post in pending)
         {
             var negative = post.Tone == PostTone.Negative;
-            var assignment = stream.Add(new StreamedPost(Key(post.Id), post.PostedAt, post.Text, LabelOf(post.Tone), post.Score, post.RegionCode,
-                post.TopicWords));
+            StreamAssignment assignment;
+            try
+            {
+                assignment = stream.Add(new StreamedPost(Key(post.Id), post.PostedAt, post.Text, LabelOf(post.Tone), post.Score, post.RegionCode,
+                    post.TopicWords));
+            }
+            catch (ArgumentException ex)
+            {
+                // One post the stream cannot take must not stall the rest: it is kept, counted nowhere, and logged.
+                post.Assign(post.Id, null, now);
+                LogPostSkipped(logger, post.Id, ex);
+                continue;
+            }
+
             var groupId = long.Parse(assignment.Repost.GroupId, System.Globalization.CultureInfo.InvariantCulture);
             groups[groupId] = assignment.Repost.GroupCount;
 
@@ -413,6 +425,9 @@ public sealed partial class OpinionWorker(IDbContextFactory<CrisisOpsDbContext> 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Opinion: topic '{Label}' spiked ({Kind}): {Volume} posts, negative share {Share:P0}")]
     private static partial void LogSpike(ILogger logger, string label, string kind, int volume, double share);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Opinion: post {PostId} could not join the stream; kept without a topic")]
+    private static partial void LogPostSkipped(ILogger logger, long postId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Opinion: stream rebuilt with {Topics} topics from stored assignments up to post {Last}")]
     private static partial void LogRebuilt(ILogger logger, int topics, long last);

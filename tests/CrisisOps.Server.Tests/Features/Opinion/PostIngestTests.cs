@@ -169,6 +169,11 @@ public abstract class PostIngestTests<TApp>(TApp app) : IClassFixture<TApp> wher
         var counts = await db.OpinionCounts.AsNoTracking().Where(o => o.Source == OpinionWorker.CountSource && o.RegionCode == world.CommunityA1).ToListAsync();
         Assert.True(counts.Sum(c => c.Count) >= 300);
         Assert.True(counts.Sum(c => c.Negative) > 0);
+        await app.Services.GetRequiredService<CrisisOps.Server.Features.Warning.RiskQueue>().WaitForAssessmentAsync(CancellationToken.None);
+        var social = (await monitor.RiskAsync(world.CommunityA1, "social"))!.Value;
+        Assert.NotEqual("none", social.GetProperty("tier").GetString());
+        Assert.Contains(social.GetProperty("explanation").EnumerateArray(),
+            e => e.GetProperty("explanation").GetString()!.Contains("negative posts", StringComparison.Ordinal));
     }
 
     [Fact]
