@@ -149,6 +149,8 @@ public static class ServerSetup
         services.AddSingleton<IDeadlineMissHandler, OrderCompletionMissed>();
         services.AddSingleton<Features.Information.InformationSettings>();
         services.AddSingleton<Features.Opinion.OpinionSettings>();
+        services.AddSingleton<Features.Opinion.Answers.TopicAnswers>();
+        services.AddSingleton<IDeadlineMissHandler, Features.Opinion.Answers.TopicAnswerMissed>();
         services.AddSingleton(sp => sp.GetRequiredService<Features.Opinion.OpinionSettings>().Analyser);
         services.AddSingleton<Features.Opinion.OpinionWorkerSignal>();
         services.AddSingleton<Features.Opinion.OpinionWorker>();
@@ -314,6 +316,7 @@ public static class ServerSetup
         app.MapRecordEndpoints();
         CrisisOps.Server.Features.People.ResidentEndpoints.MapResidentEndpoints(app);
         app.MapOpinionEndpoints();
+        Features.Opinion.Answers.TopicEndpoints.MapTopicEndpoints(app);
         Features.Opinion.Posts.PostEndpoints.MapPostEndpoints(app);
         Features.Opinion.Rumours.RumourEndpoints.MapRumourEndpoints(app);
         app.MapItemEndpoints();
