@@ -174,8 +174,8 @@ public sealed class EndpointAuthorizationTests(SqliteApp app) : IClassFixture<Sq
         Assert.All(ledger, e => Assert.Equal(["GET"], e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()!.HttpMethods));
         anonymous.RemoveAll(p => p.StartsWith("/api/v1/public/ledger/", StringComparison.Ordinal));
 
-        // Gateways sign their receipts with a shared secret (HMAC) instead of signing in.
-        Assert.Equal(["/api/v1/auth/login", "/api/v1/auth/tokens", "/api/v1/gateways/{name}/receipts", "/api/v1/public/hotline-tickets",
-            "/api/v1/public/hotline-topics", "/api/v1/public/incident-reports"], anonymous);
+        // Gateways sign their receipts with a shared secret (HMAC) instead of signing in. Clarifications (辟谣) are public by design.
+        Assert.Equal(["/api/v1/auth/login", "/api/v1/auth/tokens", "/api/v1/gateways/{name}/receipts", "/api/v1/public/clarifications",
+            "/api/v1/public/hotline-tickets", "/api/v1/public/hotline-topics", "/api/v1/public/incident-reports"], anonymous);
     }
 }
