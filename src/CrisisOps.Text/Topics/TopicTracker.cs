@@ -187,8 +187,7 @@ public sealed class TopicTracker
             }
         }
 
-        var label = centre.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
-            .Take(_options.LabelTerms).Select(p => p.Key).ToList();
+        var label = Heaviest(centre, _options.LabelTerms).Select(p => p.Key).ToList();
         var norm = Math.Sqrt(centre.Values.Sum(w => w * w));
 
         var ranked = inWindow
@@ -330,6 +329,40 @@ public sealed class TopicTracker
         return ids;
     }
 
+    /// <summary>
+    /// The <paramref name="count"/> heaviest terms, heaviest first (ties by term, ordinal): the order a full sort gives,
+    /// found in one pass. A big topic's centre holds thousands of terms and maintenance asks this of every changed
+    /// topic, so sorting the whole centre each time was most of the cost of adding a post.
+    /// </summary>
+    private static List<KeyValuePair<string, double>> Heaviest(Dictionary<string, double> terms, int count)
+    {
+        var top = new List<KeyValuePair<string, double>>(count + 1);
+        foreach (var pair in terms)
+        {
+            if (top.Count == count && !Before(pair, top[^1]))
+            {
+                continue;
+            }
+
+            var at = top.Count;
+            while (at > 0 && Before(pair, top[at - 1]))
+            {
+                at--;
+            }
+
+            top.Insert(at, pair);
+            if (top.Count > count)
+            {
+                top.RemoveAt(top.Count - 1);
+            }
+        }
+
+        return top;
+
+        static bool Before(KeyValuePair<string, double> a, KeyValuePair<string, double> b) =>
+            a.Value > b.Value || (a.Value == b.Value && string.CompareOrdinal(a.Key, b.Key) < 0);
+    }
+
     private void Unindex(string term, long topicId)
     {
         if (_topicsByTerm.TryGetValue(term, out var ids) && ids.Remove(topicId) && ids.Count == 0)
@@ -425,7 +458,7 @@ public sealed class TopicTracker
             // through the term index, keeps the round cheap when a big topic has thousands of terms. The exact cosine
             // then decides among the candidates whose partial one comes near the threshold.
             _scratch.Clear();
-            foreach (var (term, weight) in topic.Centre.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(MergeCandidateTerms))
+            foreach (var (term, weight) in Heaviest(topic.Centre, MergeCandidateTerms))
             {
                 foreach (var otherId in _topicsByTerm[term])
                 {
