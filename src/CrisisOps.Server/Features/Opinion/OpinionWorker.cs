@@ -253,8 +253,14 @@ public sealed partial class OpinionWorker(IDbContextFactory<CrisisOpsDbContext> 
             if (into != tracked && _topicIds.TryGetValue(into, out var survivor) && survivor != id
                 && await TopicAsync(db, topics, id, ct) is { Status: not TopicStatus.Merged } merged)
             {
+                var owed = merged.Status is TopicStatus.Hot or TopicStatus.Escalated;
+                var kind = merged.SpikeKind;
                 merged.Merge(survivor, now);
                 _topicIds.Remove(tracked);
+                if (owed && await TopicAsync(db, topics, survivor, ct) is { } heir)
+                {
+                    await HandOverAnswerAsync(db, merged, heir, kind, now, ct);
+                }
             }
         }
 
@@ -287,6 +293,42 @@ public sealed partial class OpinionWorker(IDbContextFactory<CrisisOpsDbContext> 
         }
 
         return started;
+    }
+
+    /// <summary>
+    /// A hot topic that merged into another hands its owed answer over: its deadline is cancelled, and the topic it became
+    /// is hot (unless it already owes an answer) with a deadline due when the old one was — a merge neither erases a
+    /// concern nor buys it time.
+    /// </summary>
+    private async Task HandOverAnswerAsync(CrisisOpsDbContext db, OpinionTopic merged, OpinionTopic heir, string? kind, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var open = await db.Deadlines.Where(d => d.Kind == DeadlineKind.TopicAnswer && d.SubjectId == merged.Id && d.Status == DeadlineStatus.Open)
+            .ToListAsync(ct);
+        foreach (var deadline in open)
+        {
+            deadline.Cancel(now);
+        }
+
+        if (!heir.Spike(kind ?? "volume", now))
+        {
+            return;
+        }
+
+        var due = open.Count > 0 ? open.Min(d => d.DueAt) : now + settings.AnswerWithin;
+        var within = due > now ? due - now : TimeSpan.Zero;
+        var handed = Deadline.Start(Guid.CreateVersion7(now), DeadlinePolicies.TopicAnswer(within),
+            new DeadlineSubject("opinion-topic", heir.Id, null, false), heir.RegionPath, now);
+        db.Deadlines.Add(handed);
+        db.Append(new JournalRecord(now, "system", JournalTypes.TopicSpiked, heir.RegionCode, heir.RegionPath, null, new
+        {
+            topicId = heir.Id,
+            label = heir.Label,
+            kind = heir.SpikeKind,
+            mergedFrom = merged.Id,
+            deadlineId = handed.Id,
+            dueAt = handed.DueAt,
+        }));
     }
 
     /// <summary>Adds this round's located posts to the opinion counts the risk model reads, and marks their regions.</summary>
