@@ -157,7 +157,11 @@ public abstract class PostIngestTests<TApp>(TApp app) : IClassFixture<TApp> wher
         OpinionTopic Living(Guid id) => all[id].MergedInto is { } into ? Living(into) : all[id];
         var topicIds = await mine.Where(p => p.TopicId != null).Select(p => p.TopicId!.Value).Distinct().ToListAsync();
         var topics = topicIds.Select(Living).DistinctBy(t => t.Id).ToList();
-        var subway = topics.Where(t => t.Label.Contains("地铁", StringComparison.Ordinal)).OrderByDescending(t => t.VolumeHour).First();
+        // The topic that holds most of the generator's subway posts (other tests' posts share the stream, so labels may drift).
+        var subwayIds = stream.Where(p => p.Concern == CrisisConcern.TrappedInSubway).Select(p => world.Prefix + "-" + p.Id).ToList();
+        var subwayTopics = await mine.Where(p => subwayIds.Contains(p.SourceId) && p.TopicId != null).Select(p => p.TopicId!.Value).ToListAsync();
+        var subway = subwayTopics.Select(Living).GroupBy(t => t.Id).OrderByDescending(g => g.Count()).First().First();
+        Assert.True(new[] { "地铁", "被困", "车厢", "号线", "乘客" }.Any(w => subway.Label.Contains(w, StringComparison.Ordinal)), subway.Label);
         Assert.Equal(TopicStatus.Hot, subway.Status);
         Assert.True(subway.VolumeHour >= 50, $"{subway.Label}: {subway.VolumeHour} posts in the last hour");
         Assert.Contains(topics, t => t.Label.Contains("物资", StringComparison.Ordinal) || t.Label.Contains("发放", StringComparison.Ordinal));
