@@ -109,6 +109,7 @@ public static class JournalTypes
 
     // Public opinion (舆情): posts, hot topics and the answer loop.
     public const string PostsIngested = "opinion.posts-ingested";
+    public const string PostsAssigned = "opinion.posts-assigned";
     public const string TopicSpiked = "opinion.topic-spiked";
     public const string TopicAnswered = "opinion.topic-answered";
     public const string TopicEscalated = "opinion.topic-escalated";

@@ -115,7 +115,10 @@ public sealed class Post
 
     public DateTimeOffset? AssignedAt { get; private set; }
 
-    public IReadOnlyList<string> TopicWords => Terms.Length == 0 ? [] : Terms.Split(' ');
+    public IReadOnlyList<string> TopicWords => WordsOf(Terms);
+
+    /// <summary>The topic words stored space-separated in <see cref="Terms"/> (for queries that read the column alone).</summary>
+    public static IReadOnlyList<string> WordsOf(string terms) => terms.Length == 0 ? [] : terms.Split(' ');
 
     /// <summary>The worker's verdict on the post (topic may be null).</summary>
     public void Assign(long repostOf, Guid? topicId, DateTimeOffset now)

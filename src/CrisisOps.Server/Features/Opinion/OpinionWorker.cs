@@ -208,7 +208,7 @@ public sealed partial class OpinionWorker(IDbContextFactory<CrisisOpsDbContext> 
         await CountForRiskAsync(db, counts, now, ct);
         if (pending.Count > 0)
         {
-            db.Append(new JournalRecord(now, "system", JournalTypes.PostsIngested, null, null, null,
+            db.Append(new JournalRecord(now, "system", JournalTypes.PostsAssigned, null, null, null,
                 new { assigned = pending.Count, newTopics, spikes, lastPostId = pending[^1].Id }));
         }
 
@@ -385,7 +385,7 @@ public sealed partial class OpinionWorker(IDbContextFactory<CrisisOpsDbContext> 
             foreach (var p in stored)
             {
                 var assignment = _stream.Add(new StreamedPost(Key(p.Id), p.PostedAt, p.Text, LabelOf(p.Tone), p.Score, p.RegionCode,
-                    p.Terms.Length == 0 ? [] : p.Terms.Split(' ')));
+                    Post.WordsOf(p.Terms)));
                 if (assignment.Topic.Topic is { } tracked && p.TopicId is { } topicId)
                 {
                     var tally = votes.TryGetValue(tracked.Value, out var t) ? t : votes[tracked.Value] = [];
