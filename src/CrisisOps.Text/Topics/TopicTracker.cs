@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace CrisisOps.Text.Topics;
 
 /// <summary>
@@ -19,14 +21,16 @@ public sealed class TopicTracker
     private readonly TimeSpan _largest;
     private readonly DocumentFrequencies _frequencies = new();
     private readonly SortedDictionary<long, Topic> _topics = [];
-    // Which topics have a term in their centre: candidates for a post are the topics sharing one of its terms.
-    private readonly Dictionary<string, HashSet<long>> _topicsByTerm = new(StringComparer.Ordinal);
+    // Which topics have a term in their centre, with its weight there: a post's dot product with every topic it shares a
+    // term with is summed along these lists, with no look-up per topic (a common term is in hundreds of centres).
+    private readonly Dictionary<string, Dictionary<Topic, double>> _topicsByTerm = new(StringComparer.Ordinal);
     private readonly Dictionary<long, long> _mergedInto = [];
     private readonly HashSet<string> _postIds = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, double> _scratch = [];
+    private readonly Dictionary<Topic, double> _scratch = [];
     // Topics whose centre changed since the last merge round: only they can have become alike to another.
     private readonly SortedSet<long> _changed = [];
     private long _nextId = 1;
+    private long _nextMember = 1;
     private DateTimeOffset? _newest;
     private DateTimeOffset? _lastMaintenance;
 
@@ -82,7 +86,7 @@ public sealed class TopicTracker
         var vector = Weigh(post.At, words);
 
         var (best, similarity) = MostSimilar(vector);
-        var member = new Member(post, vector);
+        var member = new Member(post, vector, _nextMember++);
         _postIds.Add(post.Id);
         if (best is not null && similarity >= _options.JoinThreshold)
         {
@@ -132,15 +136,18 @@ public sealed class TopicTracker
         var from = now - window;
         var before = from - window;
         var summaries = new List<TopicSummary>();
+        var inWindow = new List<Member>();
         foreach (var topic in _topics.Values)
         {
-            var inWindow = new List<Member>();
+            inWindow.Clear();
             int previous = 0, previousNegative = 0;
+            var posts = new PostSet();
             foreach (var member in topic.Members)
             {
                 if (member.Post.At > from && member.Post.At <= now)
                 {
                     inWindow.Add(member);
+                    posts = posts.With(member.Number);
                 }
                 else if (member.Post.At > before && member.Post.At <= from)
                 {
@@ -154,7 +161,21 @@ public sealed class TopicTracker
                 continue;
             }
 
-            summaries.Add(Summarise(topic, inWindow, previous, previousNegative));
+            // A review comes every few seconds and most topics gained and lost no post in the window since the last
+            // one: their label, representatives and regions are as they were, only the window before has moved on.
+            if (topic.Summaries.TryGetValue(window, out var kept) && kept.Posts == posts)
+            {
+                summaries.Add(kept.Summary with
+                {
+                    PreviousVolume = previous,
+                    PreviousNegativeShare = previous == 0 ? 0 : previousNegative / (double)previous,
+                });
+                continue;
+            }
+
+            var summary = Summarise(topic, inWindow, previous, previousNegative);
+            topic.Summaries[window] = new KeptSummary(posts, summary);
+            summaries.Add(summary);
         }
 
         summaries.Sort((a, b) => a.Volume != b.Volume ? b.Volume.CompareTo(a.Volume) : a.Id.Value.CompareTo(b.Id.Value));
@@ -183,27 +204,23 @@ public sealed class TopicTracker
         {
             foreach (var (term, weight) in member.Vector)
             {
-                centre[term] = centre.GetValueOrDefault(term) + weight;
+                CollectionsMarshal.GetValueRefOrAddDefault(centre, term, out _) += weight;
             }
         }
 
         var label = Heaviest(centre, _options.LabelTerms).Select(p => p.Key).ToList();
         var norm = Math.Sqrt(centre.Values.Sum(w => w * w));
 
-        var ranked = inWindow
-            .Select(m => (Member: m, Similarity: Dot(m.Vector, centre) / norm))
-            .OrderByDescending(x => x.Similarity).ThenBy(x => x.Member.Post.At).ThenBy(x => x.Member.Post.Id, StringComparer.Ordinal);
+        // Most central first (ties: earlier, then by id). A heap, not a sort: a big topic has hundreds of posts in the
+        // window and only a few become representatives.
+        var ranked = new PriorityQueue<Member, (double Similarity, Member Member)>(inWindow.Count, CentralFirst.Instance);
+        ranked.EnqueueRange(inWindow.Select(m => (m, (Dot(m.Vector, centre) / norm, m))));
         var representatives = new List<(Member Member, double Similarity)>();
-        foreach (var candidate in ranked)
+        while (representatives.Count < _options.RepresentativePosts && ranked.TryDequeue(out var candidate, out var rank))
         {
-            if (representatives.Count == _options.RepresentativePosts)
+            if (representatives.All(r => Containment(r.Member.Vector, candidate.Vector) < _options.RepostSimilarity))
             {
-                break;
-            }
-
-            if (representatives.All(r => Containment(r.Member.Vector, candidate.Member.Vector) < _options.RepostSimilarity))
-            {
-                representatives.Add(candidate);
+                representatives.Add((candidate, rank.Similarity));
             }
         }
 
@@ -267,24 +284,24 @@ public sealed class TopicTracker
         _scratch.Clear();
         foreach (var (term, weight) in vector)
         {
-            if (!_topicsByTerm.TryGetValue(term, out var ids))
+            if (!_topicsByTerm.TryGetValue(term, out var holders))
             {
                 continue;
             }
 
-            foreach (var id in ids)
+            foreach (var (topic, centreWeight) in holders)
             {
-                _scratch[id] = _scratch.GetValueOrDefault(id) + weight * _topics[id].Centre[term];
+                ref var dot = ref CollectionsMarshal.GetValueRefOrAddDefault(_scratch, topic, out _);
+                dot += weight * centreWeight;
             }
         }
 
         Topic? best = null;
         var bestSimilarity = 0.0;
-        foreach (var (id, dot) in _scratch)
+        foreach (var (topic, dot) in _scratch)
         {
-            var topic = _topics[id];
             var similarity = dot / Math.Sqrt(topic.NormSquared);
-            if (similarity > bestSimilarity || (similarity == bestSimilarity && best is not null && id < best.Id))
+            if (similarity > bestSimilarity || (similarity == bestSimilarity && best is not null && topic.Id < best.Id))
             {
                 best = topic;
                 bestSimilarity = similarity;
@@ -305,28 +322,25 @@ public sealed class TopicTracker
             if (now > 1e-9)
             {
                 topic.Centre[term] = now;
-                if (!had)
-                {
-                    IndexOf(term).Add(topic.Id);
-                }
+                IndexOf(term)[topic] = now;
             }
             else if (had)
             {
                 topic.Centre.Remove(term);
-                Unindex(term, topic.Id);
+                Unindex(term, topic);
             }
         }
     }
 
-    private HashSet<long> IndexOf(string term)
+    private Dictionary<Topic, double> IndexOf(string term)
     {
-        if (!_topicsByTerm.TryGetValue(term, out var ids))
+        if (!_topicsByTerm.TryGetValue(term, out var holders))
         {
-            ids = [];
-            _topicsByTerm.Add(term, ids);
+            holders = [];
+            _topicsByTerm.Add(term, holders);
         }
 
-        return ids;
+        return holders;
     }
 
     /// <summary>
@@ -363,9 +377,9 @@ public sealed class TopicTracker
             a.Value > b.Value || (a.Value == b.Value && string.CompareOrdinal(a.Key, b.Key) < 0);
     }
 
-    private void Unindex(string term, long topicId)
+    private void Unindex(string term, Topic topic)
     {
-        if (_topicsByTerm.TryGetValue(term, out var ids) && ids.Remove(topicId) && ids.Count == 0)
+        if (_topicsByTerm.TryGetValue(term, out var holders) && holders.Remove(topic) && holders.Count == 0)
         {
             _topicsByTerm.Remove(term);
         }
@@ -406,9 +420,10 @@ public sealed class TopicTracker
             {
                 expired.Add(topic);
             }
-            else
+            else if (_changed.Contains(topic.Id))
             {
-                // Adding and subtracting drifts the running norm; recount it while we are here.
+                // Adding and subtracting drifts the running norm; recount it while we are here (a topic whose centre
+                // did not change since the last round was recounted then).
                 topic.NormSquared = topic.Centre.Values.Sum(w => w * w);
             }
         }
@@ -431,7 +446,7 @@ public sealed class TopicTracker
     {
         foreach (var term in topic.Centre.Keys)
         {
-            Unindex(term, topic.Id);
+            Unindex(term, topic);
         }
 
         foreach (var member in topic.Members)
@@ -460,20 +475,21 @@ public sealed class TopicTracker
             _scratch.Clear();
             foreach (var (term, weight) in Heaviest(topic.Centre, MergeCandidateTerms))
             {
-                foreach (var otherId in _topicsByTerm[term])
+                foreach (var (other, otherWeight) in _topicsByTerm[term])
                 {
-                    if (otherId != id)
+                    if (other != topic)
                     {
-                        _scratch[otherId] = _scratch.GetValueOrDefault(otherId) + weight * _topics[otherId].Centre[term];
+                        ref var partial = ref CollectionsMarshal.GetValueRefOrAddDefault(_scratch, other, out _);
+                        partial += weight * otherWeight;
                     }
                 }
             }
 
             Topic? best = null;
             var bestSimilarity = 0.0;
-            foreach (var (otherId, partial) in _scratch)
+            foreach (var (other, partial) in _scratch)
             {
-                var other = _topics[otherId];
+                var otherId = other.Id;
                 var norms = Math.Sqrt(topic.NormSquared * other.NormSquared);
                 if (partial / norms < _options.MergeThreshold / 2)
                 {
@@ -502,7 +518,7 @@ public sealed class TopicTracker
     {
         foreach (var (term, weight) in absorb.Centre.ToList())
         {
-            Unindex(term, absorb.Id);
+            Unindex(term, absorb);
             AddToCentre(keep, [new Term(term, weight)], +1);
         }
 
@@ -546,11 +562,31 @@ public sealed class TopicTracker
 
     private readonly record struct Term(string Word, double Weight);
 
-    private sealed class Member(PostForTopics post, Term[] vector)
+    private sealed class CentralFirst : IComparer<(double Similarity, Member Member)>
+    {
+        public static CentralFirst Instance { get; } = new();
+
+        public int Compare((double Similarity, Member Member) x, (double Similarity, Member Member) y)
+        {
+            var bySimilarity = y.Similarity.CompareTo(x.Similarity);
+            if (bySimilarity != 0)
+            {
+                return bySimilarity;
+            }
+
+            var byTime = x.Member.Post.At.CompareTo(y.Member.Post.At);
+            return byTime != 0 ? byTime : string.CompareOrdinal(x.Member.Post.Id, y.Member.Post.Id);
+        }
+    }
+
+    private sealed class Member(PostForTopics post, Term[] vector, long number)
     {
         public PostForTopics Post { get; } = post;
 
         public Term[] Vector { get; } = vector;
+
+        /// <summary>Numbers members in the order they came, tracker-wide: what <see cref="PostSet"/> adds up.</summary>
+        public long Number { get; } = number;
 
         public bool InCentre { get; set; } = true;
     }
@@ -564,5 +600,27 @@ public sealed class TopicTracker
         public double NormSquared { get; set; }
 
         public List<Member> Members { get; } = [];
+
+        /// <summary>The last summary of each window, with the posts it summarised.</summary>
+        public Dictionary<TimeSpan, KeptSummary> Summaries { get; } = [];
+    }
+
+    private sealed record KeptSummary(PostSet Posts, TopicSummary Summary);
+
+    /// <summary>
+    /// Which members a window held, in a form cheap to compare: their count, sum and mixed sum of member numbers. Two
+    /// different sets of the same topic agreeing on all three would take numbers that cancel in both sums at once.
+    /// </summary>
+    private readonly record struct PostSet(int Count, long Sum, ulong Mixed)
+    {
+        public PostSet With(long number) => new(Count + 1, Sum + number, Mixed + Spread((ulong)number));
+
+        // splitmix64's finaliser: the mixed sum of different sets collides only by chance (2^-64).
+        private static ulong Spread(ulong x)
+        {
+            x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+            x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+            return x ^ (x >> 31);
+        }
     }
 }

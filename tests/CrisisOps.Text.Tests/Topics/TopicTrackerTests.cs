@@ -159,4 +159,41 @@ public sealed class TopicTrackerTests
         Assert.Equal(a.Select(t => (t.Id, t.LabelText, t.Volume, t.NegativeShare)), b.Select(t => (t.Id, t.LabelText, t.Volume, t.NegativeShare)));
         Assert.Equal(a.SelectMany(t => t.Representatives.Select(r => r.Id)), b.SelectMany(t => t.Representatives.Select(r => r.Id)));
     }
+
+    [Fact]
+    public void Snapshot_TakenEveryMinute_MatchesOneTakenOnlyAtTheEnd()
+    {
+        // Summaries of topics whose window did not change are kept between snapshots; a tracker snapshotted every
+        // minute must end where one never snapshotted before does, to the last representative and region.
+        var posts = RainstormFeed.Generate(hours: 4, postsPerHour: 400, seed: 11);
+        var watched = new TopicTracker();
+        var unwatched = new TopicTracker();
+        var next = posts[0].At.AddMinutes(1);
+        var kept = 0;
+        foreach (var post in posts)
+        {
+            while (post.At >= next)
+            {
+                kept += watched.Snapshot(TimeSpan.FromHours(1), next).Topics.Count + watched.Snapshot(TimeSpan.FromHours(6), next).Topics.Count;
+                next = next.AddMinutes(1);
+            }
+
+            watched.Add(RainstormFeed.ForTopics(post));
+            unwatched.Add(RainstormFeed.ForTopics(post));
+        }
+
+        Assert.True(kept > 1000);
+        foreach (var window in new[] { TimeSpan.FromHours(1), TimeSpan.FromHours(6) })
+        {
+            foreach (var now in new[] { posts[^1].At, posts[^1].At.AddMinutes(30) })
+            {
+                Assert.Equal(Describe(unwatched.Snapshot(window, now)), Describe(watched.Snapshot(window, now)));
+            }
+        }
+
+        static List<string> Describe(TopicSnapshot snapshot) => [.. snapshot.Topics.Select(t => string.Join(" | ",
+            t.Id, t.LabelText, t.Volume, t.PreviousVolume, t.NegativeShare, t.PreviousNegativeShare, t.FirstPostAt, t.LastPostAt,
+            string.Join(",", t.Representatives.Select(r => $"{r.Id}:{r.Similarity}")),
+            string.Join(",", t.Regions.Select(r => $"{r.Region}:{r.Posts}"))))];
+    }
 }
