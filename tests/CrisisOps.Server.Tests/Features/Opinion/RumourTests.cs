@@ -91,6 +91,9 @@ public abstract class RumourTests<TApp>(TApp app) : IClassFixture<TApp> where TA
             .ProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
         await (await analyst.PostJsonAsync(url, new { releaseNumber = draftNumber, claimZh = "草稿不能用来辟谣" }))
             .ProblemAsync(HttpStatusCode.UnprocessableEntity, "release-not-published");
+        var drill = await ExerciseRelease.PublishAsync(app, world);
+        await (await analyst.PostJsonAsync(url, new { releaseNumber = drill, claimZh = "演练通报不能用来辟谣" }))
+            .ProblemAsync(HttpStatusCode.UnprocessableEntity, "exercise-release");
         await (await analyst.PostJsonAsync("/api/v1/opinion/posts/999999999/rumour", new { releaseNumber = number, claimZh = "无此帖" }))
             .ProblemAsync(HttpStatusCode.NotFound, "not-found");
 

@@ -175,6 +175,9 @@ public abstract class TopicAnswerTests<TApp>(TApp app) : IClassFixture<TApp> whe
         var notPublished = await RefusedAsync(new { kind = "release", reference = draft, text = "x" }, HttpStatusCode.UnprocessableEntity,
             "release-not-published");
         Assert.Contains(draft, notPublished.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var drill = await ExerciseRelease.PublishAsync(app, s.World);
+        var exercise = await RefusedAsync(new { kind = "release", reference = drill, text = "x" }, HttpStatusCode.UnprocessableEntity, "exercise-release");
+        Assert.Contains(drill, exercise.GetProperty("detail").GetString(), StringComparison.Ordinal);
         using (var raw = new StringContent("{\"kind\":", System.Text.Encoding.UTF8, new MediaTypeHeaderValue("application/json")))
         {
             await (await s.Officer.PostAsync(url, raw)).ProblemAsync(HttpStatusCode.BadRequest, "malformed-json");

@@ -21,7 +21,7 @@ public sealed class TopicAnswers(TimeProvider clock)
     /// <summary>Links a response to topic <paramref name="id"/>. A topic may be answered again (after it spikes again); each response is kept.</summary>
     /// <exception cref="ProblemException">
     /// 404 not-found; 403 outside-jurisdiction; 400 validation-failed (kind, reference, text); 409 topic-merged;
-    /// 422 unknown-release / release-not-published.
+    /// 422 unknown-release / release-not-published / exercise-release.
     /// </exception>
     public async Task<TopicResponse> AnswerAsync(CrisisOpsDbContext db, CallerAccessor caller, Guid id, AnswerTopicRequest body, CancellationToken ct)
     {
@@ -82,6 +82,13 @@ public sealed class TopicAnswers(TimeProvider clock)
                 // Only what the public can read answers the public.
                 throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "release-not-published", "The release is not published",
                     $"Release '{reference}' is {System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(release.Status.ToString())}; link a published release.");
+            }
+
+            if (release.IsExercise)
+            {
+                // Posts are the public's real concerns; a drill's release answers nobody (演练信息不得作为真实回应).
+                throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "exercise-release", "The release belongs to an exercise",
+                    $"Release '{reference}' was published in an exercise (演练); a real concern needs a real answer.");
             }
         }
 
