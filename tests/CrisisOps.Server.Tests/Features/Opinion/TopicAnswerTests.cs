@@ -98,6 +98,7 @@ public abstract class TopicAnswerTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.Equal(Now + app.Services.GetRequiredService<OpinionSettings>().AnswerWithin, listed.GetProperty("deadline").GetProperty("dueAt").GetDateTimeOffset());
 
         app.Clock.Advance(TimeSpan.FromMinutes(20));
+        var answeredAt = Now;
         var answered = await (await s.Officer.PostJsonAsync($"/api/v1/opinion/topics/{s.Topic}/responses",
             new { kind = "release", reference = number, text = "地铁站被困人员已全部转移，请勿传播不实信息。" })).OkJsonAsync(HttpStatusCode.Created);
         Assert.Equal("release", answered.GetProperty("kind").GetString());
@@ -115,20 +116,24 @@ public abstract class TopicAnswerTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.Equal(3, detail.GetProperty("representatives").GetArrayLength());
         Assert.NotNull(detail.GetProperty("representatives")[0].GetProperty("author").GetString());
 
-        // After the answer: twenty posts, one negative (5 %).
+        // After the answer: twenty posts, one negative (5 %); and a negative one written a second before the answer that
+        // arrived late — in the answer's hour, but not after it.
         await using (var db = await DbAsync())
         {
             app.Clock.Advance(TimeSpan.FromHours(1));
             await OpinionSeed.AddPostsAsync(db, s.Topic,
-                [.. Enumerable.Range(0, 20).Select(i => new SeedPost(Now.AddMinutes(-2 * i), i == 0 ? PostTone.Negative : PostTone.Positive, "谢谢救援"))], Now);
+                [.. Enumerable.Range(0, 20).Select(i => new SeedPost(Now.AddMinutes(-2 * i), i == 0 ? PostTone.Negative : PostTone.Positive, "谢谢救援")),
+                    new SeedPost(answeredAt.AddSeconds(-1), PostTone.Negative, "地铁站还有人被困吗")], Now);
         }
 
         var response = Assert.Single(DetailResponses(await DetailAsync(s.Officer, s.Topic)));
         Assert.Equal(0.4, response.GetProperty("negativeShareBefore").GetDouble(), 3);
         Assert.Equal(0.05, response.GetProperty("negativeShareAfter").GetDouble(), 3);
         Assert.Equal(20, response.GetProperty("postsAfter").GetInt32());
-        // The answer's own hour counts whole: it may hold the latest post from before the answer too.
-        Assert.InRange(response.GetProperty("hoursSince").EnumerateArray().Sum(h => h.GetProperty("posts").GetInt32()), 20, 21);
+        // Hour by hour since the answer: its own hour counts only what came after it (the hour began with posts before it).
+        var since = response.GetProperty("hoursSince").EnumerateArray().ToList();
+        Assert.Equal(20, since.Sum(h => h.GetProperty("posts").GetInt32()));
+        Assert.Equal(1, since.Sum(h => h.GetProperty("negative").GetInt32()));
 
         var entry = Assert.Single(await JournalAsync(s.Officer, s.World.CountyA, "opinion.topic-answered"));
         Assert.Equal(number, entry.GetProperty("payload").GetProperty("reference").GetString());
@@ -142,9 +147,10 @@ public abstract class TopicAnswerTests<TApp>(TApp app) : IClassFixture<TApp> whe
         var both = DetailResponses(await DetailAsync(s.Officer, s.Topic));
         Assert.Equal(["release", "hotline"], both.Select(r => r.GetProperty("kind").GetString()));
         Assert.Equal(JsonValueKind.Null, both[1].GetProperty("reference").ValueKind);
-        // Its six hours before take in the twenty new posts (one negative) and nine of the first ten (all four negative ones).
-        Assert.Equal(29, both[1].GetProperty("postsBefore").GetInt32());
-        Assert.Equal(5.0 / 29, both[1].GetProperty("negativeShareBefore").GetDouble(), 3);
+        // Its six hours before take in the twenty new posts (one negative), the late one (negative) and nine of the first
+        // ten (all four negative ones).
+        Assert.Equal(30, both[1].GetProperty("postsBefore").GetInt32());
+        Assert.Equal(6.0 / 30, both[1].GetProperty("negativeShareBefore").GetDouble(), 3);
     }
 
     private const int TopicQueriesChartHours = 24;

@@ -89,7 +89,7 @@ public static class TopicQueries
         var thisHour = TopicHour.Of(now);
         var from = thisHour.AddHours(1 - ChartHours);
         var hours = await db.TopicHours.AsNoTracking().Where(h => h.TopicId == id && h.HourStart >= from).ToListAsync(ct);
-        var chart = Series(hours, from, thisHour);
+        var chart = Series([.. hours.Select(h => (h.HourStart, h.Posts, h.Negative))], from, thisHour);
 
         var representatives = Representatives(topic.Representatives);
         var posts = representatives.Count == 0 ? [] : await db.Posts.AsNoTracking().Where(p => representatives.Contains(p.Id)).ToListAsync(ct);
@@ -116,7 +116,8 @@ public static class TopicQueries
 
     /// <summary>
     /// A response with its share after: the topic's posts written at or after the answer (negative over all), and the share per
-    /// clock hour since from the topic's hours — the hour of the answer counts whole, posts before the answer within it included.
+    /// clock hour since from the topic's hours; the hour of the answer counts only the posts from the answer on, so the series
+    /// starts with nothing the answer could not have changed.
     /// </summary>
     public static async Task<TopicResponseDto> ResponseAsync(CrisisOpsDbContext db, TopicResponse response, DateTimeOffset now, CancellationToken ct)
     {
@@ -137,21 +138,23 @@ public static class TopicQueries
             last = first.AddHours(MaxHoursSince - 1);
         }
 
-        var hours = await db.TopicHours.AsNoTracking().Where(h => h.TopicId == response.TopicId && h.HourStart >= first && h.HourStart <= last)
+        var hours = await db.TopicHours.AsNoTracking().Where(h => h.TopicId == response.TopicId && h.HourStart > first && h.HourStart <= last)
             .ToListAsync(ct);
+        var restOfHour = after.Where(p => p.PostedAt < first.AddHours(1));
+        var postsInHour = await restOfHour.CountAsync(ct);
+        var negativeInHour = postsInHour == 0 ? 0 : await restOfHour.CountAsync(p => p.Tone == PostTone.Negative, ct);
         return new TopicResponseDto(response.Id, response.TopicId, response.Kind, response.Reference, response.Text, response.At, response.By,
-            response.NegativeShareBefore, response.PostsBefore, total == 0 ? null : (double)negative / total, total, Series(hours, first, last));
+            response.NegativeShareBefore, response.PostsBefore, total == 0 ? null : (double)negative / total, total,
+            Series([(first, postsInHour, negativeInHour), .. hours.Select(h => (h.HourStart, h.Posts, h.Negative))], first, last));
     }
 
-    private static List<TopicHourDto> Series(List<TopicHour> rows, DateTimeOffset first, DateTimeOffset last)
+    private static List<TopicHourDto> Series(List<(DateTimeOffset HourStart, int Posts, int Negative)> rows, DateTimeOffset first, DateTimeOffset last)
     {
         var byHour = rows.ToDictionary(h => h.HourStart);
         var series = new List<TopicHourDto>();
         for (var hour = first; hour <= last; hour = hour.AddHours(1))
         {
-            var row = byHour.GetValueOrDefault(hour);
-            var posts = row?.Posts ?? 0;
-            var negative = row?.Negative ?? 0;
+            var (_, posts, negative) = byHour.GetValueOrDefault(hour);
             series.Add(new TopicHourDto(hour, posts, negative, posts == 0 ? null : (double)negative / posts));
         }
 
