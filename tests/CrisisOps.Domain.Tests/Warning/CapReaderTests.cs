@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -341,12 +340,11 @@ public sealed class CapReaderTests
             <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&lol9;</identifier></alert>
             """;
 
-        var clock = Stopwatch.StartNew();
+        // Refused for its DTD before any entity is expanded (a billion laughs would take gigabytes).
         var verdict = Read(xml);
 
         Assert.Equal(CapVerdictKind.Unsafe, verdict.Kind);
         Assert.Contains("DTD", Assert.Single(verdict.Reasons), StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
     }
 
     [Fact]

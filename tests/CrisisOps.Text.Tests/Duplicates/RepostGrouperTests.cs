@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CrisisOps.Text.Duplicates;
 
 namespace CrisisOps.Text.Tests.Duplicates;
@@ -81,22 +80,20 @@ public sealed class RepostGrouperTests
     }
 
     [Fact]
-    public void Add_FloodOfTenThousandIdenticalPosts_IsOneGroupQuickly()
+    public void Add_FloodOfTenThousandIdenticalPosts_IsOneGroup()
     {
+        // How fast a flood is grouped is measured by the bench (`opinion-stream`), not here.
         var grouper = new RepostGrouper();
-        var watch = Stopwatch.StartNew();
         RepostAssignment? last = null;
         for (var i = 0; i < 10_000; i++)
         {
             last = grouper.Add($"flood-{i}", Original, T0.AddSeconds(i));
         }
 
-        watch.Stop();
         Assert.Equal(1, grouper.GroupCount);
         Assert.Equal(10_000, grouper.Group("flood-0")!.Count);
         Assert.Equal("flood-0", last!.GroupId);
         Assert.Equal(10_000, last.GroupCount);
-        Assert.True(watch.ElapsedMilliseconds < 2_000, $"10,000 posts took {watch.ElapsedMilliseconds} ms");
     }
 
     [Fact]
