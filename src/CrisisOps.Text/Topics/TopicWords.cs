@@ -31,6 +31,14 @@ public static class TopicWords
         .Where(t => t.Length == 4)
         .ToDictionary(t => t, t => new[] { t[..2], t[2..] }, StringComparer.Ordinal);
 
+    // A concern the crisis brings is put in many ways — those owed special care (老弱病残孕) as 独居老人, 瘫痪在床, 坐轮椅,
+    // 行动不便; supplies running short as 缺水, 断货, 买不到, 抢光 — and each way would make a topic of its own, too small to
+    // be seen. Each such word also counts as the concern's own word, so the ways meet on it and the concern is one topic.
+    private static readonly Dictionary<string, string> ConcernOf = Concerns(
+        ("弱势群体", ["独居老人", "孤寡老人", "空巢老人", "卧床", "瘫痪", "残疾", "残疾人", "轮椅", "行动不便",
+            "盲人", "孕妇", "特殊群体", "elderly", "disabled", "wheelchair", "wheelchairs"]),
+        ("物资短缺", ["缺水", "断水", "缺粮", "缺药", "短缺", "买不到", "断货", "抢光", "shortage"]));
+
     /// <summary>The topic words of a text, in order, repeats kept (they count as term frequency).</summary>
     public static IReadOnlyList<string> Of(string text)
     {
@@ -62,8 +70,27 @@ public static class TopicWords
             {
                 words.AddRange(halves);
             }
+
+            if (ConcernOf.TryGetValue(word, out var concern))
+            {
+                words.Add(concern);
+            }
         }
 
         return words;
+    }
+
+    private static Dictionary<string, string> Concerns(params (string Concern, string[] Words)[] concerns)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (concern, words) in concerns)
+        {
+            foreach (var word in words)
+            {
+                map.Add(word, concern);
+            }
+        }
+
+        return map;
     }
 }
