@@ -34,6 +34,7 @@ public static class TopicWords
     // A concern the crisis brings is put in many ways — those owed special care (老弱病残孕) as 独居老人, 瘫痪在床, 坐轮椅,
     // 行动不便; supplies running short as 缺水, 断货, 买不到, 抢光 — and each way would make a topic of its own, too small to
     // be seen. Each such word also counts as the concern's own word, so the ways meet on it and the concern is one topic.
+    // A bare 老人 is not one of them: posts of other concerns mention the elderly too (车厢里有老人和孩子, 家里老人孩子等着用).
     private static readonly Dictionary<string, string> ConcernOf = Concerns(
         ("弱势群体", ["独居老人", "孤寡老人", "空巢老人", "卧床", "瘫痪", "残疾", "残疾人", "轮椅", "行动不便",
             "盲人", "孕妇", "特殊群体", "elderly", "disabled", "wheelchair", "wheelchairs"]),
