@@ -54,10 +54,10 @@ internal static class FanOutDriver
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var residents = Option(args, "--residents") is { } n ? int.Parse(n, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : 1_000_000;
-        var window = TimeSpan.FromSeconds(Option(args, "--window") is { } w ? double.Parse(w, CultureInfo.InvariantCulture) : 30);
-        var only = Option(args, "--only");
-        var postgres = Option(args, "--postgres")
+        var residents = BenchArgs.Option(args, "--residents") is { } n ? int.Parse(n, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : 1_000_000;
+        var window = TimeSpan.FromSeconds(BenchArgs.Option(args, "--window") is { } w ? double.Parse(w, CultureInfo.InvariantCulture) : 30);
+        var only = BenchArgs.Option(args, "--only");
+        var postgres = BenchArgs.Option(args, "--postgres")
             ?? (Environment.GetEnvironmentVariable("CRISISOPS_BENCH_POSTGRES") is { Length: > 0 } bench ? bench : null);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(60));
         var report = new StringBuilder();
@@ -82,12 +82,6 @@ internal static class FanOutDriver
 
         Console.WriteLine(report);
         return 0;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static async Task RunOnAsync(StringBuilder report, IngestDatabase database, int count, TimeSpan window, CancellationToken ct)

@@ -52,11 +52,11 @@ internal static class LedgerBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var entries = Option(args, "--entries") is { } n ? int.Parse(n, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : 1_000_000;
-        var seconds = Option(args, "--seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : 10;
-        var rate = Option(args, "--rate") is { } r ? int.Parse(r, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : 50_000;
-        var only = Option(args, "--only");
-        var postgres = Option(args, "--postgres")
+        var entries = BenchArgs.Option(args, "--entries") is { } n ? int.Parse(n, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : 1_000_000;
+        var seconds = BenchArgs.Option(args, "--seconds") is { } s ? double.Parse(s, CultureInfo.InvariantCulture) : 10;
+        var rate = BenchArgs.Option(args, "--rate") is { } r ? int.Parse(r, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : 50_000;
+        var only = BenchArgs.Option(args, "--only");
+        var postgres = BenchArgs.Option(args, "--postgres")
             ?? (Environment.GetEnvironmentVariable("CRISISOPS_BENCH_POSTGRES") is { Length: > 0 } bench ? bench : null);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(90));
         var report = new StringBuilder();
@@ -81,12 +81,6 @@ internal static class LedgerBenchmark
 
         Console.WriteLine(report);
         return 0;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
     private static async Task RunOnAsync(StringBuilder report, IngestDatabase database, int total, double seconds, int rate, CancellationToken ct)

@@ -23,9 +23,9 @@ internal static class OpinionBenchmark
 
     public static int Run(string[] args)
     {
-        var root = RepositoryRoot();
-        var dataPath = Option(args, "--data") ?? Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "sentiment-zh", "chnsenticorp", "ChnSentiCorp_htl_all.csv"));
-        var rounds = int.Parse(Option(args, "--rounds") ?? "5", CultureInfo.InvariantCulture);
+        var root = BenchArgs.RepositoryRoot();
+        var dataPath = BenchArgs.Option(args, "--data") ?? Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "sentiment-zh", "chnsenticorp", "ChnSentiCorp_htl_all.csv"));
+        var rounds = int.Parse(BenchArgs.Option(args, "--rounds") ?? "5", CultureInfo.InvariantCulture);
         if (!File.Exists(dataPath))
         {
             Console.Error.WriteLine($"{dataPath} does not exist: pass --data F.csv or place ../shared/data beside the repository.");
@@ -145,24 +145,5 @@ internal static class OpinionBenchmark
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CrisisOps.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }

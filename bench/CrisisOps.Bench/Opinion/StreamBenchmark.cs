@@ -41,10 +41,10 @@ internal static class StreamBenchmark
 
     public static int Run(string[] args)
     {
-        var root = RepositoryRoot();
-        var target = int.Parse(Option(args, "--posts") ?? "20000", CultureInfo.InvariantCulture);
-        var rounds = int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
-        var dataPath = Option(args, "--data") ?? Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "sentiment-zh", "chnsenticorp", "ChnSentiCorp_htl_all.csv"));
+        var root = BenchArgs.RepositoryRoot();
+        var target = int.Parse(BenchArgs.Option(args, "--posts") ?? "20000", CultureInfo.InvariantCulture);
+        var rounds = int.Parse(BenchArgs.Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
+        var dataPath = BenchArgs.Option(args, "--data") ?? Path.GetFullPath(Path.Combine(root, "..", "shared", "data", "sentiment-zh", "chnsenticorp", "ChnSentiCorp_htl_all.csv"));
         if (target < 100 || rounds < 1)
         {
             Console.Error.WriteLine("--posts must be at least 100 and --rounds at least 1.");
@@ -394,24 +394,6 @@ internal static class StreamBenchmark
         }
     }
 
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CrisisOps.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
-    }
 
     /// <summary>
     /// Reviews a stream each simulated minute from the stream's start, collecting the spike flags (with the generator's

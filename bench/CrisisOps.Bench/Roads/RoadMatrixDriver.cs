@@ -17,7 +17,7 @@ internal static class RoadMatrixDriver
     {
         var points = IntOption(args, "--points") ?? 200;
         var seed = IntOption(args, "--seed") ?? 1;
-        var file = Option(args, "--file") ?? DefaultFile();
+        var file = BenchArgs.Option(args, "--file") ?? DefaultFile();
         var ci = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(ci, $"file {file}, {points} points, seed {seed}, {Environment.ProcessorCount} cores"));
 
@@ -137,12 +137,6 @@ internal static class RoadMatrixDriver
         throw new FileNotFoundException("Run from inside the repository, or pass --file PATH.");
     }
 
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
     private static int? IntOption(string[] args, string name) =>
-        Option(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
+        BenchArgs.Option(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : null;
 }

@@ -274,9 +274,7 @@ public sealed partial class OpinionWorker(IDbContextFactory<CrisisOpsDbContext> 
             }
 
             started++;
-            var deadline = Deadline.Start(Guid.CreateVersion7(now), DeadlinePolicies.TopicAnswer(settings.AnswerWithin),
-                new DeadlineSubject("opinion-topic", topic.Id, null, false), topic.RegionPath, now);
-            db.Deadlines.Add(deadline);
+            var deadline = AnswerOwed(db, topic, settings.AnswerWithin, now);
             db.Append(new JournalRecord(now, "system", JournalTypes.TopicSpiked, topic.RegionCode, topic.RegionPath, null, new
             {
                 topicId = topic.Id,
@@ -317,9 +315,7 @@ public sealed partial class OpinionWorker(IDbContextFactory<CrisisOpsDbContext> 
 
         var due = open.Count > 0 ? open.Min(d => d.DueAt) : now + settings.AnswerWithin;
         var within = due > now ? due - now : TimeSpan.Zero;
-        var handed = Deadline.Start(Guid.CreateVersion7(now), DeadlinePolicies.TopicAnswer(within),
-            new DeadlineSubject("opinion-topic", heir.Id, null, false), heir.RegionPath, now);
-        db.Deadlines.Add(handed);
+        var handed = AnswerOwed(db, heir, within, now);
         db.Append(new JournalRecord(now, "system", JournalTypes.TopicSpiked, heir.RegionCode, heir.RegionPath, null, new
         {
             topicId = heir.Id,
@@ -329,6 +325,15 @@ public sealed partial class OpinionWorker(IDbContextFactory<CrisisOpsDbContext> 
             deadlineId = handed.Id,
             dueAt = handed.DueAt,
         }));
+    }
+
+    /// <summary>The <c>topic-answer</c> deadline a hot topic owes, due <paramref name="within"/> from now, added to the unit of work.</summary>
+    private static Deadline AnswerOwed(CrisisOpsDbContext db, OpinionTopic topic, TimeSpan within, DateTimeOffset now)
+    {
+        var deadline = Deadline.Start(Guid.CreateVersion7(now), DeadlinePolicies.TopicAnswer(within),
+            new DeadlineSubject("opinion-topic", topic.Id, null, false), topic.RegionPath, now);
+        db.Deadlines.Add(deadline);
+        return deadline;
     }
 
     /// <summary>Adds this round's located posts to the opinion counts the risk model reads, and marks their regions.</summary>

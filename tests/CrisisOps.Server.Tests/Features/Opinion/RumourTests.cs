@@ -91,6 +91,8 @@ public abstract class RumourTests<TApp>(TApp app) : IClassFixture<TApp> where TA
             .ProblemAsync(HttpStatusCode.BadRequest, "validation-failed");
         await (await analyst.PostJsonAsync(url, new { releaseNumber = draftNumber, claimZh = "草稿不能用来辟谣" }))
             .ProblemAsync(HttpStatusCode.UnprocessableEntity, "release-not-published");
+        await (await analyst.PostJsonAsync(url, new { releaseNumber = "NO-SUCH-R01", claimZh = "无此通报" }))
+            .ProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown-release");
         var drill = await ExerciseRelease.PublishAsync(app, world);
         await (await analyst.PostJsonAsync(url, new { releaseNumber = drill, claimZh = "演练通报不能用来辟谣" }))
             .ProblemAsync(HttpStatusCode.UnprocessableEntity, "exercise-release");

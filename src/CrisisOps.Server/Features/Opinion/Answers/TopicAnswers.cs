@@ -74,22 +74,7 @@ public sealed class TopicAnswers(TimeProvider clock)
         Release? release = null;
         if (kind == ResponseKind.Release)
         {
-            release = await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Number == reference, ct)
-                ?? throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "unknown-release", "Unknown release",
-                    $"There is no release '{reference}'.");
-            if (release.Status != ReleaseStatus.Published)
-            {
-                // Only what the public can read answers the public.
-                throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "release-not-published", "The release is not published",
-                    $"Release '{reference}' is {System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(release.Status.ToString())}; link a published release.");
-            }
-
-            if (release.IsExercise)
-            {
-                // Posts are the public's real concerns; a drill's release answers nobody (演练信息不得作为真实回应).
-                throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "exercise-release", "The release belongs to an exercise",
-                    $"Release '{reference}' was published in an exercise (演练); a real concern needs a real answer.");
-            }
+            release = await AnsweringRelease.RequireAsync(db, reference!, ct);
         }
 
         var now = clock.GetUtcNow();

@@ -49,20 +49,7 @@ public sealed class RumourDesk(IDbContextFactory<CrisisOpsDbContext> factory, Ca
         }
 
         await caller.RequireAsync(Permission.AnswerOpinion, post.RegionPath, ct);
-        var release = await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Number == number, ct);
-        if (release is not { Status: ReleaseStatus.Published })
-        {
-            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "release-not-published", "No such published release",
-                $"Release '{number}' is not published (or does not exist): a clarification points to what the public can read.");
-        }
-
-        if (release.IsExercise)
-        {
-            // A clarification tells the public what is true; a drill's release is not that (演练信息不得用于辟谣).
-            throw new ProblemException(StatusCodes.Status422UnprocessableEntity, "exercise-release", "The release belongs to an exercise",
-                $"Release '{number}' was published in an exercise (演练); a rumour is set right by a real release.");
-        }
-
+        var release = await AnsweringRelease.RequireAsync(db, number!, ct);
         if (await db.RumourMarks.AnyAsync(m => m.PostId == postId, ct))
         {
             throw new ProblemException(StatusCodes.Status409Conflict, "rumour-marked", "Already marked", $"Post {postId} is already marked as a rumour.");
